@@ -1,0 +1,36 @@
+"""The ``landscape-app`` command (and ``python -m landscape_app``): serve the app with Panel."""
+
+import argparse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="landscape-app",
+        description="Serve the landscape_app dashboard (http://localhost:5006 by default).")
+    parser.add_argument("--port", type=int, default=5006, help="port to listen on (5006)")
+    parser.add_argument("--address", default=None,
+                        help="address to listen on (default: all interfaces)")
+    show = parser.add_mutually_exclusive_group()
+    show.add_argument("--show", dest="show", action="store_true",
+                      help="open the app in a browser")
+    show.add_argument("--no-show", dest="show", action="store_false",
+                      help="do not open a browser (default)")
+    parser.set_defaults(show=False)
+    parser.add_argument("--num-threads", type=int, default=None,
+                        help="threads Panel uses to run callbacks (sessions run in parallel)")
+    parser.add_argument("--allow-websocket-origin", action="append", default=None,
+                        metavar="HOST[:PORT]",
+                        help="a host allowed to connect by websocket (repeatable)")
+    return parser
+
+
+def main(argv=None) -> None:
+    args = build_parser().parse_args(argv)
+    from .app import serve
+
+    serve(port=args.port, address=args.address, show=args.show, num_threads=args.num_threads,
+          allow_websocket_origin=args.allow_websocket_origin)
+
+
+if __name__ == "__main__":
+    main()

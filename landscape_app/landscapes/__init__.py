@@ -1,0 +1,29 @@
+"""2-D energy landscapes: the built-in library, typed expressions, user functions, and the
+exact quantities (critical points, Boltzmann density) that diagnostics compare against."""
+
+from . import library
+from .base import Landscape, UnknownNameError, get, landscape_class, names, register
+from .critical_points import CriticalPoint, find_critical_points
+from .density import BoltzmannGrid, exact_density
+from .expression import ExpressionError, ExpressionLandscape, from_expression
+from .functions import FunctionLandscape, LandscapeFunctionError, from_functions
+
+__all__ = [
+    "BoltzmannGrid",
+    "CriticalPoint",
+    "ExpressionError",
+    "ExpressionLandscape",
+    "FunctionLandscape",
+    "Landscape",
+    "LandscapeFunctionError",
+    "UnknownNameError",
+    "exact_density",
+    "find_critical_points",
+    "from_expression",
+    "from_functions",
+    "get",
+    "landscape_class",
+    "library",
+    "names",
+    "register",
+]

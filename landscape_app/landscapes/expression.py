@@ -1,0 +1,409 @@
+"""Landscapes typed as expressions in x and y, parsed with a whitelist and differentiated exactly.
+
+The text is read by a small tokenizer and precedence-climbing parser written here: nothing of it
+is passed to ``eval``, ``exec`` or ``sympify``. The parser builds sympy objects node by node from
+the allowed pieces only:
+
+    numbers (1, 2.5, 1e-3), the variables x and y, the constants pi and e,
+    + - * / ** (and ^ as a synonym of **), parentheses,
+    the one-argument functions in ``FUNCTIONS``.
+
+Anything else (attribute access, other names, other calls, double-underscore names, commas,
+brackets, strings, over-long or over-nested input) raises ``ExpressionError`` naming the offending
+token and its position. The exact gradient comes from sympy's differentiation; energy and gradient
+(with common subexpressions shared) are printed as Python source from the sympy tree, compiled with
+numba and wrapped in the batch ABI every kernel uses.
+"""
+
+import functools
+import math
+import re
+import threading
+from dataclasses import dataclass
+
+import param
+import sympy
+from numba import cfunc, njit
+from sympy.printing.pycode import PythonCodePrinter
+
+from ..kernels.abi import BATCH_SIGNATURE, apply_pointwise
+from ..kernels.fastmath import JIT
+from ..params import Window
+from .base import Landscape
+
+MAX_LENGTH = 400
+MAX_DEPTH = 60
+
+X, Y = sympy.symbols("x y", real=True)
+
+FUNCTIONS = {
+    "sin": sympy.sin,
+    "cos": sympy.cos,
+    "tan": sympy.tan,
+    "arcsin": sympy.asin,
+    "asin": sympy.asin,
+    "arccos": sympy.acos,
+    "acos": sympy.acos,
+    "arctan": sympy.atan,
+    "atan": sympy.atan,
+    "sinh": sympy.sinh,
+    "cosh": sympy.cosh,
+    "tanh": sympy.tanh,
+    "exp": sympy.exp,
+    "log": sympy.log,
+    "ln": sympy.log,
+    "sqrt": sympy.sqrt,
+    "abs": sympy.Abs,
+}
+VARIABLES = {"x": X, "y": Y}
+CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+
+
+class ExpressionError(ValueError):
+    """A typed expression that is not allowed or does not parse.
+
+    ``token`` is the offending text and ``position`` its 0-based offset (None when the problem is
+    the expression as a whole).
+    """
+
+    def __init__(self, message, token=None, position=None):
+        super().__init__(message)
+        self.token = token
+        self.position = position
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "number", "name", "op", "end"
+    text: str
+    position: int
+
+
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+_OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")")
+_ALLOWED_HELP = (
+    "allowed are numbers, x, y, pi, e, + - * / ** ^, parentheses and the functions "
+    + ", ".join(sorted(FUNCTIONS))
+)
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        number = _NUMBER.match(text, i)
+        if number:
+            tokens.append(_Token("number", number.group(0), i))
+            i = number.end()
+            continue
+        name = _NAME.match(text, i)
+        if name:
+            word = name.group(0)
+            if "__" in word:
+                raise ExpressionError(
+                    f"double-underscore names are not allowed: {word!r} at position {i}", word, i
+                )
+            if word not in FUNCTIONS and word not in VARIABLES and word not in CONSTANTS:
+                rest = text[name.end():].lstrip()
+                kind = "function" if rest.startswith("(") else "name"
+                raise ExpressionError(
+                    f"unknown {kind} {word!r} at position {i}; {_ALLOWED_HELP}", word, i
+                )
+            tokens.append(_Token("name", word, i))
+            i = name.end()
+            continue
+        op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
+        if op:
+            tokens.append(_Token("op", op, i))
+            i += len(op)
+            continue
+        if ch == "." and _NAME.match(text, i + 1):
+            attr = _NAME.match(text, i + 1).group(0)
+            raise ExpressionError(
+                f"attribute access is not allowed: '.{attr}' at position {i}", "." + attr, i
+            )
+        if ch == ",":
+            raise ExpressionError(
+                f"',' at position {i} is not allowed: functions take exactly one argument", ch, i
+            )
+        raise ExpressionError(f"character {ch!r} at position {i} is not allowed; {_ALLOWED_HELP}",
+                              ch, i)
+    tokens.append(_Token("end", "", len(text)))
+    return tokens
+
+
+def _number(text: str, position: int) -> sympy.Expr:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ExpressionError(f"number {text!r} at position {position} is out of range",
+                              text, position)
+    if value.is_integer() and abs(value) <= 1e6 and "." not in text and "e" not in text.lower():
+        return sympy.Integer(int(text))
+    return sympy.Float(value)
+
+
+def _power(base: sympy.Expr, exponent: sympy.Expr, token: _Token) -> sympy.Expr:
+    # Two numbers are combined in floating point: sympy would compute 9**9**9 exactly and hang.
+    if base.is_number and exponent.is_number:
+        try:
+            value = math.pow(float(base), float(exponent))
+        except (OverflowError, ValueError):
+            value = math.nan
+        if not math.isfinite(value):
+            raise ExpressionError(
+                f"'{token.text}' at position {token.position} is not a finite real number",
+                token.text, token.position)
+        if value.is_integer() and abs(value) <= 1e6:
+            return sympy.Integer(int(value))
+        return sympy.Float(value)
+    return sympy.Pow(base, exponent)
+
+
+class _Parser:
+    """Precedence climbing: sum > product > unary sign > power (right-associative) > atom."""
+
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.index = 0
+        self.depth = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def _advance(self) -> _Token:
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def _enter(self, token):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(
+                f"expression is nested too deeply (more than {MAX_DEPTH} levels) at position "
+                f"{token.position}", token.text, token.position)
+
+    def parse(self) -> sympy.Expr:
+        if self.current.kind == "end":
+            raise ExpressionError("the expression is empty")
+        expr = self._sum()
+        token = self.current
+        if token.kind != "end":
+            if token.text == ")":
+                raise ExpressionError(f"unmatched ')' at position {token.position}",
+                                      token.text, token.position)
+            raise ExpressionError(
+                f"missing operator before {token.text!r} at position {token.position}",
+                token.text, token.position)
+        return expr
+
+    def _sum(self):
+        expr = self._product()
+        while self.current.kind == "op" and self.current.text in "+-":
+            op = self._advance()
+            right = self._product()
+            expr = expr + right if op.text == "+" else expr - right
+        return expr
+
+    def _product(self):
+        expr = self._unary()
+        while self.current.kind == "op" and self.current.text in ("*", "/"):
+            op = self._advance()
+            right = self._unary()
+            expr = expr * right if op.text == "*" else expr / right
+        return expr
+
+    def _unary(self):
+        token = self.current
+        if token.kind == "op" and token.text in "+-":
+            self._advance()
+            self._enter(token)
+            operand = self._unary()
+            self.depth -= 1
+            return -operand if token.text == "-" else operand
+        return self._power()
+
+    def _power(self):
+        base = self._atom()
+        token = self.current
+        if token.kind == "op" and token.text in ("**", "^"):
+            self._advance()
+            self._enter(token)
+            exponent = self._unary()
+            self.depth -= 1
+            return _power(base, exponent, token)
+        return base
+
+    def _atom(self):
+        token = self._advance()
+        if token.kind == "number":
+            return _number(token.text, token.position)
+        if token.kind == "name":
+            return self._name(token)
+        if token.kind == "op" and token.text == "(":
+            return self._group(token)
+        if token.kind == "end":
+            raise ExpressionError("the expression ends too early: an operand is missing",
+                                  None, token.position)
+        raise ExpressionError(f"unexpected {token.text!r} at position {token.position}",
+                              token.text, token.position)
+
+    def _group(self, open_token):
+        self._enter(open_token)
+        expr = self._sum()
+        close = self._advance()
+        if close.text != ")":
+            raise ExpressionError(
+                f"'(' at position {open_token.position} is not closed", "(", open_token.position)
+        self.depth -= 1
+        return expr
+
+    def _name(self, token):
+        word = token.text
+        is_call = self.current.kind == "op" and self.current.text == "("
+        if word in FUNCTIONS:
+            if not is_call:
+                raise ExpressionError(
+                    f"function {word!r} at position {token.position} must be called, "
+                    f"as in {word}(x)", word, token.position)
+            argument = self._group(self._advance())
+            return FUNCTIONS[word](argument)
+        if word in VARIABLES or word in CONSTANTS:
+            if is_call:
+                raise ExpressionError(
+                    f"{word!r} at position {token.position} is not a function", word,
+                    token.position)
+            return VARIABLES.get(word, CONSTANTS.get(word))
+        raise ExpressionError(f"unknown name {word!r} at position {token.position}",
+                              word, token.position)
+
+
+def parse_expression(text: str) -> sympy.Expr:
+    """Parse ``text`` into a sympy expression in x and y, allowing only the whitelisted grammar."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"the expression must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"the expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})")
+    expr = _Parser(_tokenize(text)).parse()
+    if not isinstance(expr, sympy.Expr):
+        raise ExpressionError("the expression does not evaluate to a number")
+    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ExpressionError("the expression is undefined everywhere (division by zero?)")
+    return expr
+
+
+class _Printer(PythonCodePrinter):
+    """Python source for numba: math.* functions, floats for every number."""
+
+    def _print_Rational(self, expr):
+        return repr(float(expr))
+
+    def _print_Integer(self, expr):
+        value = int(expr)
+        return repr(value) if abs(value) < 2**53 else repr(float(value))
+
+    def _print_sign(self, expr):
+        arg = self._print(expr.args[0])
+        return f"(0.0 if {arg} == 0 else math.copysign(1.0, {arg}))"
+
+
+def _point_source(energy: sympy.Expr) -> str:
+    """Source of ``_point(x, y, p)`` returning (E, ∂E/∂x, ∂E/∂y) with shared subexpressions."""
+    grads = [sympy.diff(energy, X), sympy.diff(energy, Y)]
+    replacements, reduced = sympy.cse([energy, *grads], symbols=sympy.numbered_symbols("_t"))
+    printer = _Printer({"standard": "python3", "fully_qualified_modules": True})
+    lines = ["def _point(x, y, p):"]
+    for symbol, value in replacements:
+        lines.append(f"    {symbol} = {printer.doprint(value)}")
+    e, gx, gy = (printer.doprint(r) for r in reduced)
+    lines.append(f"    return (float({e}), float({gx}), float({gy}))")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class CompiledExpression:
+    """A parsed, differentiated and compiled expression (shared read-only between sessions)."""
+
+    text: str
+    energy: sympy.Expr
+    gradient: tuple
+    source: str
+    batch: object
+
+
+_COMPILE_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=64)
+def _compile(energy: sympy.Expr) -> CompiledExpression:
+    source = _point_source(energy)
+    namespace = {"math": math}
+    # The source is printed from the validated sympy tree above, not taken from the user's text.
+    exec(compile(source, "<landscape expression>", "exec"), namespace)  # noqa: S102
+    point = njit(inline="always", **JIT)(namespace["_point"])
+
+    def batch(n, xs, ys, p, want_grad, e, gx, gy):
+        apply_pointwise(point, n, xs, ys, p, want_grad, e, gx, gy)
+
+    with _COMPILE_LOCK:
+        compiled = cfunc(BATCH_SIGNATURE, **JIT)(batch)
+    return CompiledExpression(str(energy), energy,
+                              (sympy.diff(energy, X), sympy.diff(energy, Y)), source, compiled)
+
+
+def compile_expression(text: str) -> CompiledExpression:
+    """Parse, differentiate and compile ``text`` (memoised on the parsed expression)."""
+    return _compile(parse_expression(text))
+
+
+class ExpressionLandscape(Landscape):
+    """A landscape typed as an expression in x and y, with its exact symbolic gradient."""
+
+    expression = param.String("x**2 + y**2", constant=True,
+                              doc="The energy E(x, y) as typed.")
+    window = Window((-2.0, 2.0, -2.0, 2.0))
+
+    def __init__(self, **params):
+        text = params.get("expression", type(self).expression)
+        self._compiled = compile_expression(text)
+        params.setdefault("name", "expression")
+        super().__init__(**params)
+
+    @property
+    def formula(self):
+        return self.expression
+
+    @property
+    def batch_function(self):
+        return self._compiled.batch
+
+    @property
+    def sympy_energy(self) -> sympy.Expr:
+        return self._compiled.energy
+
+    @property
+    def sympy_gradient(self) -> tuple:
+        return self._compiled.gradient
+
+    def latex(self) -> str:
+        return sympy.latex(self._compiled.energy)
+
+
+def from_expression(text: str, window=None, name: str | None = None) -> ExpressionLandscape:
+    """A landscape from a typed expression, e.g. ``"x**2 - y**2 + 0.1*(x**4 + y**4)"``.
+
+    Raises ``ExpressionError`` (a ValueError) naming the offending token for anything outside the
+    whitelisted grammar; nothing of the text is executed.
+    """
+    params = {"expression": text}
+    if window is not None:
+        params["window"] = tuple(float(v) for v in window)
+    if name is not None:
+        params["name"] = name
+    return ExpressionLandscape(**params)
