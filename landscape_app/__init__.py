@@ -1,9 +1,19 @@
 """landscape_app: interactive energy landscapes, samplers and associative memories.
 
-    from landscape_app import landscapes, samplers
+    from landscape_app import landscapes, samplers          # models and kernels (no Panel)
+    from landscape_app import Explorer, Compare              # the views, for notebooks
 """
 
 from . import landscapes, samplers
 
 __version__ = "0.1.0"
-__all__ = ["landscapes", "samplers", "__version__"]
+__all__ = ["Compare", "Explorer", "__version__", "landscapes", "samplers"]
+
+
+def __getattr__(name):
+    # the views import Panel and HoloViews: only when asked for
+    if name in ("Explorer", "Compare"):
+        from . import views
+
+        return getattr(views, name)
+    raise AttributeError(f"module 'landscape_app' has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""The served application: pages composed from views."""
+"""The served application: a shell with navigation, and pages composed from views."""
 
 from .server import pages, serve
 

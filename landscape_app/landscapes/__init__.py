@@ -5,8 +5,18 @@ from . import library
 from .base import Landscape, UnknownNameError, get, landscape_class, names, register
 from .critical_points import CriticalPoint, find_critical_points
 from .density import BoltzmannGrid, exact_density
-from .expression import ExpressionError, ExpressionLandscape, from_expression
 from .functions import FunctionLandscape, LandscapeFunctionError, from_functions
+
+_EXPRESSION_NAMES = ("ExpressionError", "ExpressionLandscape", "from_expression")
+
+
+def __getattr__(name):
+    # typed expressions need sympy (0.3 s to import): loaded on first use
+    if name in _EXPRESSION_NAMES:
+        from . import expression
+
+        return getattr(expression, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "BoltzmannGrid",

@@ -26,27 +26,33 @@ class CriticalPoint:
         return np.array([self.x, self.y])
 
 
-def _newton_steps(landscape: Landscape, z: np.ndarray, iterations: int) -> np.ndarray:
-    """Damped Newton iterations for all rows of z at once; rows that fail keep their value."""
+def _newton_steps(landscape: Landscape, z: np.ndarray, iterations: int,
+                  tolerance: float = 0.0) -> np.ndarray:
+    """Damped Newton iterations on all rows of z; a row stops once its step is below
+    ``tolerance`` (and rows whose Hessian is singular stop where they are)."""
     z = z.copy()
+    active = np.arange(len(z))
     for _ in range(iterations):
-        g = landscape.gradient(z)
-        h = landscape.hessian(z)
+        if active.size == 0:
+            break
+        za = z[active]
+        g = landscape.gradient(za)
+        h = landscape.hessian(za)
         det = h[:, 0, 0] * h[:, 1, 1] - h[:, 0, 1] * h[:, 1, 0]
         usable = np.isfinite(det) & (np.abs(det) > 1e-300) & np.all(np.isfinite(g), axis=1)
         safe_det = np.where(usable, det, 1.0)
-        step = np.empty_like(z)
+        step = np.empty_like(za)
         step[:, 0] = -(h[:, 1, 1] * g[:, 0] - h[:, 0, 1] * g[:, 1]) / safe_det
         step[:, 1] = -(-h[:, 1, 0] * g[:, 0] + h[:, 0, 0] * g[:, 1]) / safe_det
         step[~usable] = 0.0
         norm0 = np.linalg.norm(g, axis=1)
-        alpha = np.ones(len(z))
+        alpha = np.ones(len(za))
         pending = usable.copy()
-        candidate = z.copy()
+        candidate = za.copy()
         for _ in range(12):  # backtracking on |∇E|
             if not pending.any():
                 break
-            trial = z[pending] + alpha[pending, None] * step[pending]
+            trial = za[pending] + alpha[pending, None] * step[pending]
             norm1 = np.linalg.norm(landscape.gradient(trial), axis=1)
             ok = np.isfinite(norm1) & (norm1 < norm0[pending])
             idx = np.flatnonzero(pending)
@@ -56,8 +62,10 @@ def _newton_steps(landscape: Landscape, z: np.ndarray, iterations: int) -> np.nd
         # a full Newton step is kept even without descent when nothing better was found: near a
         # degenerate point |∇E| can stall while the iterates still converge
         stalled = pending & usable
-        candidate[stalled] = z[stalled] + step[stalled]
-        z = candidate
+        candidate[stalled] = za[stalled] + step[stalled]
+        z[active] = candidate
+        moved = np.linalg.norm(candidate - za, axis=1)
+        active = active[usable & (moved > tolerance)]
     return z
 
 
@@ -75,7 +83,7 @@ def find_critical_points(landscape: Landscape, window=None, grid: int = 40,
     gx, gy = np.meshgrid(xs, ys)
     starts = np.column_stack([gx.ravel(), gy.ravel()])
     with np.errstate(all="ignore"):
-        z = _newton_steps(landscape, starts, iterations)
+        z = _newton_steps(landscape, starts, iterations, tolerance=1e-13 * scale)
         grad = landscape.gradient(z)
         energy = landscape.energy(z)
         gnorm = np.linalg.norm(grad, axis=1)
@@ -87,14 +95,18 @@ def find_critical_points(landscape: Landscape, window=None, grid: int = 40,
         & (z[:, 1] >= y0 - margin) & (z[:, 1] <= y1 + margin)
     )
     converged = np.isfinite(energy) & inside & (gnorm <= 1e-7 * typical)
-    points = z[converged]
-    unique: list[np.ndarray] = []
-    for p in points[np.argsort(energy[converged])]:
-        if all(np.linalg.norm(p - q) > 1e-6 * scale for q in unique):
-            unique.append(p)
-    if not unique:
+    points = z[converged][np.argsort(energy[converged])]
+    if len(points) == 0:
         return []
-    found = np.array(unique)
+    # keep the first (lowest) of every cluster of points closer than 1e-6 of the window;
+    # converged starts land on at most a few hundred distinct points, so the pairwise
+    # distances of the distinct rounded points are cheap
+    keys = np.round(points / (1e-7 * scale))
+    _, first = np.unique(keys, axis=0, return_index=True)
+    candidates = points[np.sort(first)]
+    close = np.linalg.norm(candidates[:, None] - candidates[None], axis=2) < 1e-6 * scale
+    duplicate = np.triu(close, k=1).any(axis=0)
+    found = candidates[~duplicate]
     with np.errstate(all="ignore"):
         found = _newton_steps(landscape, found, 5)
     hess = landscape.hessian(found)

@@ -15,19 +15,41 @@
 from __future__ import annotations
 
 import math
+import threading
 import warnings
 
 import numpy as np
 
 from ..landscapes.density import BoltzmannGrid
 
+_ARVIZ_LOCK = threading.Lock()
+_arviz_module = None
+
 
 def _arviz_diagnostics():
-    # ArviZ announces its 1.0 refactor with a FutureWarning at import; it is not ours to show.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from arviz.stats import diagnostics
-    return diagnostics
+    """ArviZ's diagnostics module (importing ArviZ takes about 3 s of CPU the first time)."""
+    global _arviz_module
+    if _arviz_module is None:
+        with _ARVIZ_LOCK:
+            if _arviz_module is None:
+                # ArviZ announces its 1.0 refactor with a FutureWarning at import; not ours
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    from arviz.stats import diagnostics
+                _arviz_module = diagnostics
+    return _arviz_module
+
+
+def arviz_ready(load_in_background: bool = True) -> bool:
+    """Whether ArviZ is imported; if not, optionally start importing it in a thread.
+
+    Live views ask this instead of blocking a frame for seconds on the first ESS.
+    """
+    if _arviz_module is not None:
+        return True
+    if load_in_background and not _ARVIZ_LOCK.locked():
+        threading.Thread(target=_arviz_diagnostics, daemon=True).start()
+    return False
 
 
 def ess_and_rhat(draws: np.ndarray) -> tuple[float, float, float]:

@@ -1,0 +1,29 @@
+"""The pages of the served app. Each call builds fresh objects: sessions share nothing."""
+
+import holoviews as hv
+import panel as pn
+
+from .shell import page
+
+
+def _extensions(*names):
+    hv.extension("bokeh", logo=False)
+    pn.extension(*names)
+
+
+@page("explorer", "Explorer", "One sampler's chains on a landscape, with live diagnostics")
+def explorer_page():
+    from ..views import Explorer
+
+    _extensions()
+    explorer = Explorer(sync_url=True)
+    return [explorer.controls()], [explorer.main()]
+
+
+@page("compare", "Compare", "Two to four samplers side by side")
+def compare_page():
+    from ..views import Compare
+
+    _extensions("tabulator")  # its table: the explorer does not load the 0.5 MB of it
+    compare = Compare(sync_url=True)
+    return [compare.controls()], [compare.main()]

@@ -1,0 +1,6 @@
+"""Panel views: each a ``pn.viewable.Viewer`` usable in a served page and in a notebook."""
+
+from .compare import Compare
+from .explorer import Explorer
+
+__all__ = ["Compare", "Explorer"]

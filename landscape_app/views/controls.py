@@ -1,0 +1,178 @@
+"""Playback controls shared by the pages: Play, Pause, Step, Reset, a speed, and "step N".
+
+Each instance owns its periodic callback, so every browser tab (every session) plays on its
+own; the callback is stopped when the session ends. A frame that raises is reported in the page
+and pauses playback instead of reaching the console.
+"""
+
+import contextlib
+import logging
+import threading
+import traceback
+import weakref
+
+import panel as pn
+import param
+
+from .widgets import MessageBox, text_pane
+
+#: every live Playback (one per page per browser session), for the server's health report
+PLAYERS: "weakref.WeakSet[Playback]" = weakref.WeakSet()
+
+
+def players_report() -> dict:
+    """How many pages are open and how many of them are playing."""
+    players = list(PLAYERS)
+    return {"pages": len(players), "playing": sum(1 for p in players if p.playing)}
+
+
+#: milliseconds between frames: the page can follow 25 frames per second; each frame carries
+#: ``speed`` sampler steps
+FRAME_PERIOD_MS = 40
+
+
+@contextlib.contextmanager
+def frozen_document(enabled=True):
+    """Group every plot update of a frame under one freeze of the Bokeh document.
+
+    Bokeh recomputes the set of all models of a document (every widget, every glyph) when the
+    last freeze is released, and HoloViews freezes around each plot update; without an outer
+    freeze a frame pays that traversal once per updated plot.
+    """
+    doc = pn.state.curdoc
+    if doc is None or not enabled:
+        yield
+        return
+    with doc.models.freeze():
+        yield
+
+
+class Playback(pn.viewable.Viewer):
+    """Buttons and a status line driving ``on_frame(n_steps)``, ``on_reset()``, ``on_pause()``.
+
+    ``on_frame`` returns a function drawing the frame (or None).
+    """
+
+    speed = param.Integer(5, bounds=(1, 500), softbounds=(1, 100),
+                          label="Speed (steps per frame)", doc="Sampler steps per frame.")
+    playing = param.Boolean(False, doc="Whether frames are running.")
+    step = param.Integer(0, doc="Steps done, shown as 'step N'.")
+    message = param.String("", doc="The last problem or event, shown under the buttons.")
+
+    def __init__(self, on_frame, on_reset, on_pause=None, **params):
+        super().__init__(**params)
+        self._on_frame = on_frame
+        self._on_reset = on_reset
+        self._on_pause = on_pause or (lambda: None)
+        self._callback = None
+        self._busy = threading.Lock()
+        self.play_button = pn.widgets.Button(label="Play", color="success", width=80)
+        self.pause_button = pn.widgets.Button(label="Pause", color="warning", width=80,
+                                              disabled=True)
+        self.step_button = pn.widgets.Button(label="Step", color="primary", width=80)
+        self.reset_button = pn.widgets.Button(label="Reset", color="default", width=80)
+        self.play_button.on_click(lambda event: self.play())
+        self.pause_button.on_click(lambda event: self.pause())
+        self.step_button.on_click(lambda event: self.frame())
+        self.reset_button.on_click(lambda event: self.reset())
+        self.speed_slider = pn.widgets.IntSlider.from_param(self.param.speed, width=220)
+        self.status = text_pane(self._status_html(), margin=(8, 10))
+        self.alert = MessageBox(margin=(4, 10))
+        self._kind = "warning"
+        self._register_cleanup()
+
+    def _register_cleanup(self):
+        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+            PLAYERS.add(self)
+            pn.state.on_session_destroyed(lambda context: self._session_destroyed())
+
+    def _session_destroyed(self):
+        self.stop()
+        PLAYERS.discard(self)
+
+    def _status_html(self) -> str:
+        return f'<span class="step-status" style="font-size:1.1em">step {self.step}</span>'
+
+    @param.depends("step", watch=True)
+    def _update_status(self):
+        self.status.value = self._status_html()
+
+    @param.depends("message", watch=True)
+    def _update_alert(self):
+        self.alert.show(self.message, self._kind)
+
+    def show(self, message: str, kind: str = "warning"):
+        self._kind = kind
+        if message == self.message:
+            self.alert.show(message, kind)
+        self.message = message
+
+    # -- actions ---------------------------------------------------------------------------------
+    def play(self):
+        if self._callback is not None:
+            return
+        self._callback = pn.state.add_periodic_callback(self._tick, period=FRAME_PERIOD_MS)
+        self.playing = True
+        self.play_button.disabled = True
+        self.pause_button.disabled = False
+
+    def stop(self):
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback.stop()
+        self.playing = False
+
+    def frame(self):
+        """One frame: ``speed`` steps, then a redraw.
+
+        ``on_frame(n)`` does the numerics on whichever thread runs the callback and returns a
+        function that draws; drawing runs on the session's event loop (where the Bokeh document
+        may be changed and HoloViews updates synchronously), and the next frame waits for it.
+        """
+        if not self._busy.acquire(blocking=False):
+            return  # the previous frame is still being drawn: skip rather than queue up
+        try:
+            draw = self._on_frame(self.speed)
+        except Exception as error:  # shown in the page, never raised into the server
+            self._busy.release()
+            self._fail(error)
+            return
+
+        def finish():
+            try:
+                if draw is not None:
+                    draw()
+            except Exception as error:
+                self._fail(error)
+            finally:
+                self._busy.release()
+
+        pn.state.execute(finish)
+
+    def _fail(self, error):
+        self.pause()
+        self.show(f"Stopped: {type(error).__name__}: {error}", "danger")
+        logging.getLogger(__name__).warning("frame failed\n%s", traceback.format_exc())
+
+    def _tick(self):
+        if self.playing:
+            self.frame()
+
+    def reset(self):
+        try:
+            self._on_reset()
+            self.message = ""
+        except Exception as error:
+            self.show(f"Reset failed: {type(error).__name__}: {error}", "danger")
+
+    def pause(self):
+        self.stop()
+        self.play_button.disabled = False
+        self.pause_button.disabled = True
+        self._on_pause()
+
+    def __panel__(self):
+        buttons = pn.Row(self.play_button, self.pause_button, self.step_button,
+                         self.reset_button, self.status, align="center")
+        return pn.Column(pn.Row(buttons, self.speed_slider), self.alert,
+                         sizing_mode="stretch_width")

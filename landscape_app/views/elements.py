@@ -1,0 +1,225 @@
+"""HoloViews elements built from model data, shared by the live views and the exports.
+
+Only shaping happens here: flattening trajectories into one NaN-separated line (one glyph over
+flat arrays streams far faster than one glyph per chain), choosing colour limits and contour
+levels from the energies, picking markers for critical points.
+"""
+
+import holoviews as hv
+import numpy as np
+from bokeh.palettes import Greys256, Viridis256
+
+#: marker style per kind of critical point (minima red, maxima blue, as in the slides)
+CRITICAL_STYLE = {
+    "minimum": {"color": "#d62728", "marker": "circle", "label": "minimum"},
+    "maximum": {"color": "#1f77b4", "marker": "circle", "label": "maximum"},
+    "saddle": {"color": "#ffffff", "marker": "x", "label": "saddle"},
+    "degenerate": {"color": "#ff7f0e", "marker": "diamond", "label": "degenerate"},
+}
+TRAJECTORY_COLOR = "#ffd166"
+CURRENT_COLOR = "#ffffff"
+
+
+def color_limits(energy: np.ndarray) -> tuple[float, float]:
+    """Energy range for the colour map: from the minimum to the 75th percentile.
+
+    Energies in a window can span orders of magnitude (Müller–Brown: −147 to thousands); a
+    linear map over the full range would paint every well the same colour.
+    """
+    finite = energy[np.isfinite(energy)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    low = float(finite.min())
+    high = float(np.quantile(finite, 0.75))
+    if not high > low:
+        high = low + 1.0
+    return low, high
+
+
+def contour_levels(energy: np.ndarray, n: int = 14) -> list[float]:
+    low, high = color_limits(energy)
+    return list(np.linspace(low, high, n + 2)[1:-1])
+
+
+def contour_pixels(energy: np.ndarray, levels) -> np.ndarray:
+    """Cells where E crosses a contour level between them and a neighbour (the lines)."""
+    index = np.digitize(np.where(np.isfinite(energy), energy, np.inf), levels)
+    lines = np.zeros(energy.shape, dtype=bool)
+    lines[:, :-1] |= index[:, :-1] != index[:, 1:]
+    lines[:-1, :] |= index[:-1, :] != index[1:, :]
+    return lines
+
+
+def energy_image(xs, ys, energy, show_contours=True) -> hv.Image:
+    """E as an image; contour lines are drawn in it as NaN cells painted white.
+
+    Drawing the lines inside the image keeps the figure to one glyph for the whole landscape:
+    every extra layer costs each streamed frame several milliseconds in HoloViews.
+    """
+    low, high = color_limits(energy)
+    shown = energy
+    if show_contours:
+        shown = np.where(contour_pixels(energy, contour_levels(energy)), np.nan, energy)
+    return hv.Image((xs, ys, shown), kdims=["x", "y"], vdims=["E"], group="Energy").opts(
+        # a palette, not a name: resolving "viridis" would import matplotlib (0.3 s)
+        cmap=list(Viridis256), clim=(low, high), colorbar=True,
+        clipping_colors={"max": "#fde725", "NaN": "#ffffff"}, tools=["hover"])
+
+
+def critical_points(points) -> list:
+    """One layer per kind (minima red, maxima blue, saddles white crosses, degenerate orange);
+    empty layers too, so the figure keeps one structure from landscape to landscape."""
+    layers = []
+    for kind, style in CRITICAL_STYLE.items():
+        xy = [(c.x, c.y, c.energy) for c in points if c.kind == kind]
+        data = np.array(xy) if xy else np.zeros((0, 3))
+        layers.append(hv.Points(data, kdims=["x", "y"], vdims=["E"], group="Critical",
+                                label=kind.capitalize()).opts(
+            color=style["color"], marker=style["marker"], size=11, line_color="black",
+            line_width=1.5, tools=["hover"], show_legend=False))
+    return layers
+
+
+def legend_html() -> str:
+    """The key to the markers, shown under the plot (an in-plot legend would list empty
+    layers and cover the landscape)."""
+    symbol = {"circle": "●", "x": "✕", "diamond": "◆"}
+    items = [f'<span style="color:{s["color"] if s["color"] != "#ffffff" else "#444"};'
+             f'font-size:1.2em">{symbol[s["marker"]]}</span> {s["label"]}'
+             for s in CRITICAL_STYLE.values()]
+    items += [f'<span style="color:{TRAJECTORY_COLOR};font-weight:bold">━</span> recent path',
+              '<span style="color:#2ca02c">●</span> accepted',
+              '<span style="color:#d62728">✕</span> rejected',
+              '<span style="color:#ff7f0e">┅</span> leapfrog']
+    return '<div class="plot-legend" style="font-size:0.85em">' + " &nbsp; ".join(items) \
+        + "</div>"
+
+
+def gradient_field(xs, ys, fx, fy) -> hv.VectorField:
+    magnitude = np.hypot(fx, fy)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        angle = np.arctan2(fy, fx)
+        # arrows of equal length, coloured by log |∇E|: directions stay readable everywhere
+        strength = np.log10(np.where(magnitude > 0, magnitude, np.nan))
+    ok = np.isfinite(angle) & np.isfinite(strength)
+    return hv.VectorField((xs[ok], ys[ok], angle[ok], np.ones(ok.sum()), strength[ok]),
+                          kdims=["x", "y"], vdims=["angle", "length", "log|∇E|"],
+                          group="Field").opts(
+        magnitude="length", color="log|∇E|", cmap=list(Greys256), alpha=0.8, pivot="mid",
+        scale=0.9, line_width=1, colorbar=False)
+
+
+def empty_field() -> hv.VectorField:
+    return gradient_field(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0))
+
+
+# -- trajectories -------------------------------------------------------------------------------
+def stream_styles() -> list:
+    """Styles of the streamed layers, registered once as option defaults of their groups:
+    options attached to a DynamicMap would be re-applied on every update."""
+    return [
+        hv.opts.Curve("Trajectories", color=TRAJECTORY_COLOR, line_width=1.2, alpha=0.75,
+                      apply_ranges=False),
+        hv.opts.Points("Chains", color=CURRENT_COLOR, size=5, line_color="black",
+                       line_width=0.5, apply_ranges=False),
+        hv.opts.Curve("Leapfrog", color="#ff7f0e", line_width=1.5, line_dash="dashed",
+                      alpha=0.9, apply_ranges=False),
+        hv.opts.Points("Accepted", color="#2ca02c", marker="circle", size=8,
+                       line_color="black", line_width=0.5, apply_ranges=False),
+        hv.opts.Points("Rejected", color="#d62728", marker="x", size=9, line_width=2,
+                       apply_ranges=False),
+    ]
+
+
+_registered = False
+
+
+def register_styles():
+    """Load the Bokeh backend if needed and register the streamed layers' styles (once)."""
+    global _registered
+    if _registered:
+        return
+    if "bokeh" not in hv.Store.renderers:
+        hv.extension("bokeh", logo=False)
+    hv.opts.defaults(*stream_styles())
+    _registered = True
+
+
+def flatten_paths(paths: np.ndarray, max_paths: int | None = None) -> dict:
+    """(points, chains, 2) → {'x', 'y'}: the chains' paths joined by NaN separators."""
+    if paths is None or paths.size == 0:
+        return {"x": np.zeros(0), "y": np.zeros(0)}
+    if max_paths is not None:
+        paths = paths[:, :max_paths]
+    n_points, n_chains, _ = paths.shape
+    joined = np.full((n_chains, n_points + 1, 2), np.nan)
+    joined[:, :n_points] = paths.transpose(1, 0, 2)
+    flat = joined.reshape(-1, 2)
+    return {"x": np.ascontiguousarray(flat[:, 0]), "y": np.ascontiguousarray(flat[:, 1])}
+
+
+def points_data(xy: np.ndarray | None) -> dict:
+    if xy is None:
+        xy = np.zeros((0, 2))
+    return {"x": np.ascontiguousarray(xy[:, 0]), "y": np.ascontiguousarray(xy[:, 1])}
+
+
+#: the streamed layers: role → (element type, group); every role's data is {'x', 'y'}
+STREAMED_LAYERS = {
+    "tails": (hv.Curve, "Trajectories"),
+    "path": (hv.Curve, "Leapfrog"),
+    "accepted": (hv.Points, "Accepted"),
+    "rejected": (hv.Points, "Rejected"),
+    "points": (hv.Points, "Chains"),
+}
+
+
+def streamed_element(role: str, data: dict):
+    kind, group = STREAMED_LAYERS[role]
+    if kind is hv.Curve:
+        return hv.Curve(data, kdims=["x"], vdims=["y"], group=group)
+    return hv.Points(data, kdims=["x", "y"], group=group)
+
+
+# -- diagnostics --------------------------------------------------------------------------------
+def energy_trace(data: dict) -> hv.Overlay:
+    """Mean energy over chains with a 10–90 % band, against the step."""
+    steps = np.asarray(data.get("step", []), dtype=float)
+    # framewise on each element: on the overlay alone the axes would keep their first range
+    band = hv.Area((steps, data.get("low", []), data.get("high", [])),
+                   kdims=["step"], vdims=["E", "E2"], label="10–90 %").opts(
+        color="#9ecae1", alpha=0.6, line_alpha=0, framewise=True)
+    mean = hv.Curve((steps, data.get("mean", [])), kdims=["step"], vdims=["E"],
+                    label="mean").opts(color="#08519c", line_width=2, framewise=True)
+    return (band * mean).opts(legend_position="top_right")
+
+
+def marginal(axis: str, edges, sample, exact) -> hv.Overlay:
+    """The samples' marginal histogram over the exact marginal (probabilities per bin)."""
+    edges = np.asarray(edges, dtype=float)
+    sample = np.zeros(len(edges) - 1) if sample is None else np.asarray(sample, dtype=float)
+    hist = hv.Histogram((edges, sample), kdims=[axis], vdims=["probability"],
+                        label="chains").opts(color="#fdae6b", line_color="#e6550d", alpha=0.7,
+                                             framewise=True)
+    layers = [hist]
+    if exact is not None:
+        centers = 0.5 * (edges[1:] + edges[:-1])
+        layers.append(hv.Curve((centers, exact), kdims=[axis], vdims=["probability"],
+                               label="exact").opts(color="black", line_width=2,
+                                                   interpolation="steps-mid", framewise=True))
+    return hv.Overlay(layers).opts(legend_position="top_right")
+
+
+def tv_chart(data: dict) -> hv.Overlay:
+    """TV distance to the exact density against landscape evaluations, one line per sampler.
+
+    ``data`` maps a sampler's name to its (evaluations, TV) pairs.
+    """
+    curves = []
+    for name, points in data.items():
+        arr = np.asarray(points, dtype=float).reshape(-1, 2)
+        curves.append(hv.Curve(arr, kdims=["evaluations"], vdims=["TV to exact"],
+                               label=name).opts(framewise=True, line_width=2))
+    if not curves:
+        curves = [hv.Curve([], kdims=["evaluations"], vdims=["TV to exact"])]
+    return hv.Overlay(curves).opts(legend_position="top_right", logx=True)

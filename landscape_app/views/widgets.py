@@ -1,0 +1,95 @@
+"""Widgets generated from Param objects, and the page's URL query synced with them."""
+
+import html
+import json
+
+import panel as pn
+import param
+
+_MESSAGE_STYLES = {
+    "warning": "background:#fff3cd;border:1px solid #ffe69c;color:#664d03",
+    "danger": "background:#f8d7da;border:1px solid #f1aeb5;color:#58151c",
+    "info": "background:#cff4fc;border:1px solid #9eeaf9;color:#055160",
+}
+
+
+def text_pane(value: str = "", **params) -> pn.widgets.StaticText:
+    """A piece of HTML shown in the page; set ``.value`` to change it.
+
+    A ``StaticText`` is a plain Bokeh Div: Panel's HTML and Markdown panes make every page load
+    MathJax (1.7 MB of JavaScript) in case they hold LaTeX. Escape text that users typed.
+    """
+    params.setdefault("margin", (0, 10))
+    return pn.widgets.StaticText(value=value, **params)
+
+
+class MessageBox(pn.widgets.StaticText):
+    """A coloured message line, hidden when empty; the text is escaped."""
+
+    def __init__(self, **params):
+        params.setdefault("visible", False)
+        params.setdefault("sizing_mode", "stretch_width")
+        super().__init__(value="", **params)
+        self.text = ""
+
+    def show(self, text: str, kind: str = "warning"):
+        self.text = text
+        style = _MESSAGE_STYLES.get(kind, _MESSAGE_STYLES["warning"])
+        self.value = (f'<div class="message message-{kind}" style="{style};padding:8px 12px;'
+                      f'border-radius:4px">{html.escape(text)}</div>')
+        self.visible = bool(text)
+
+    def clear(self):
+        self.show("")
+
+
+def heading(text: str) -> pn.widgets.StaticText:
+    """A section heading."""
+    return text_pane(f"<h3 style='margin:0.6em 0 0.2em 0'>{html.escape(text)}</h3>")
+
+
+#: numbro format that shows small values (step sizes of 1e-4) instead of rounding them to 0
+FLOAT_FORMAT = "0.[000000]"
+
+
+def param_widgets(parameterized, parameters, **options) -> pn.Param:
+    """``pn.Param`` for ``parameters``: editable sliders for floats, exact to six decimals."""
+    widgets = {}
+    for name in parameters:
+        p = parameterized.param[name]
+        if isinstance(p, param.Number) and not isinstance(p, param.Integer):
+            widgets[name] = {"type": pn.widgets.EditableFloatSlider, "format": FLOAT_FORMAT}
+    widgets.update(options.pop("widgets", {}))
+    return pn.Param(parameterized.param, parameters=list(parameters), widgets=widgets,
+                    show_name=False, **options)
+
+
+def query_values(parameterized, mapping: dict) -> dict:
+    """{query name: serialised value} for ``mapping`` = {parameter: query name}."""
+    out = {}
+    for name, query in mapping.items():
+        value = getattr(parameterized, name)
+        if value is None:
+            continue
+        try:
+            value = parameterized.param[name].serialize(value)
+        except Exception:
+            pass
+        out[query] = value if isinstance(value, str) else json.dumps(value)
+    return out
+
+
+def write_full_query(*synced) -> None:
+    """Put every synced setting in the URL once the page has loaded.
+
+    ``Location.sync`` writes the query when it is called, but the browser then reports its own
+    (empty or partial) location and replaces it; writing again after load makes the address bar
+    a complete bookmark of the scene from the start. ``synced``: (parameterized, mapping) pairs.
+    """
+    location = pn.state.location
+    if location is None:
+        return
+    query = {}
+    for parameterized, mapping in synced:
+        query.update(query_values(parameterized, mapping))
+    location.update_query(**query)

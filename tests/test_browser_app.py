@@ -1,0 +1,246 @@
+"""The served app driven by a real Chromium, as a lecturer uses it.
+
+Each test opens a page of a ``landscape-app`` server started the way a user starts it, and
+reads what the page shows: the "step N" status, the data in the plot's Bokeh models, messages.
+"""
+
+import json
+import re
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+STEP = re.compile(r"step (\d+)")
+
+
+def open_page(page, url):
+    page.goto(url)
+    page.wait_for_selector("span.step-status", timeout=90_000)
+    page.wait_for_function(
+        "() => window.Bokeh && Bokeh.documents.length > 0 && "
+        "Bokeh.documents[0].get_model_by_name('chain_tails') !== null", timeout=90_000)
+    return page
+
+
+def step_count(page) -> int:
+    return int(STEP.search(page.locator("span.step-status").first.inner_text()).group(1))
+
+
+def stable_step_count(page, settle_ms=700, timeout=15.0) -> int:
+    """The step count once it has stopped changing for ``settle_ms``."""
+    deadline = time.monotonic() + timeout
+    last = step_count(page)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(settle_ms)
+        now = step_count(page)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError("the step count never settled")
+
+
+def source_signature(page, name) -> str:
+    """The data of a named Bokeh data source, as JSON (to see whether it changed)."""
+    return page.evaluate(f"""() => {{
+        const ds = Bokeh.documents[0].get_model_by_name('{name}');
+        return JSON.stringify({{x: Array.from(ds.data.x), y: Array.from(ds.data.y)}}); }}""")
+
+
+def image_signature(page) -> float:
+    """A checksum of the energy image currently drawn."""
+    return page.evaluate("""() => {
+        for (const m of Bokeh.documents[0]._all_models.values()) {
+            if (m.glyph && m.glyph.type === 'Image') {
+                const img = m.data_source.data.image[0];
+                let s = 0;
+                for (let i = 0; i < img.length; i += 97) {
+                    if (isFinite(img[i])) s += img[i] * (i % 13 + 1);
+                }
+                return s;
+            }
+        } return null; }""")
+
+
+def wait_for(predicate, timeout=20.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def address(page) -> str:
+    """The page's current URL, read in the page (``page.url`` lags behind history updates)."""
+    return page.evaluate("() => window.location.href")
+
+
+def health(app_url) -> dict:
+    with urllib.request.urlopen(app_url + "/health", timeout=5) as response:
+        return json.loads(response.read())
+
+
+# -- explorer --------------------------------------------------------------------------------------
+def test_root_leads_to_the_explorer_which_loads_cleanly(page, app_url):
+    page.goto(app_url + "/")
+    page.wait_for_selector("span.step-status", timeout=90_000)
+    assert urllib.parse.urlparse(address(page)).path == "/explorer"
+    page.wait_for_selector("canvas", timeout=60_000)
+    assert step_count(page) == 0
+    for label in ("Play", "Pause", "Step", "Reset"):
+        assert page.get_by_role("button", name=label, exact=True).count() == 1
+    page.wait_for_timeout(1000)
+    assert page.console_errors == []
+
+
+def test_play_streams_trajectories_and_pause_stops(page, app_url):
+    open_page(page, app_url + "/explorer")
+    before = source_signature(page, "chain_tails")
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert wait_for(lambda: step_count(page) >= 50), "step N did not advance while playing"
+    assert source_signature(page, "chain_tails") != before, "the trajectories did not change"
+    page.get_by_role("button", name="Pause", exact=True).click()
+    paused = stable_step_count(page)  # a frame already computing may still land
+    page.wait_for_timeout(1500)
+    assert step_count(page) == paused, "Pause did not stop the chains"
+    page.get_by_role("button", name="Step", exact=True).click()
+    assert wait_for(lambda: step_count(page) == paused + 5)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    assert wait_for(lambda: step_count(page) == 0)
+    assert page.console_errors == []
+
+
+def test_changing_the_landscape_redraws_the_contours(page, app_url):
+    open_page(page, app_url + "/explorer")
+    before = image_signature(page)
+    page.locator("select").first.select_option("himmelblau")
+    assert wait_for(lambda: image_signature(page) != before, timeout=30)
+    assert wait_for(lambda: "landscape=himmelblau" in address(page))
+    assert page.console_errors == []
+
+
+def test_a_click_on_the_plot_sets_the_start_of_every_chain(page, app_url):
+    open_page(page, app_url + "/explorer")
+    canvas = page.locator("canvas").first
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + 0.35 * box["width"], box["y"] + 0.45 * box["height"])
+    page.wait_for_selector("text=All chains start at", timeout=20_000)
+
+    def all_at_one_point():
+        data = json.loads(source_signature(page, "chain_points"))
+        return len(set(data["x"])) == 1 and len(set(data["y"])) == 1 and len(data["x"]) > 1
+    assert wait_for(all_at_one_point), "the chains did not move to the clicked start"
+    assert step_count(page) == 0
+    assert wait_for(lambda: "start=" in address(page))
+
+
+def test_an_invalid_expression_is_reported_and_the_app_keeps_working(page, app_url):
+    open_page(page, app_url + "/explorer")
+    page.locator("select").first.select_option("expression")
+    page.wait_for_timeout(500)
+    expression = page.locator("input[placeholder^='e.g.']")
+    expression.fill("x**2 + y.__class__")
+    page.wait_for_selector("text=attribute access is not allowed", timeout=20_000)  # live check
+    expression.press("Enter")
+    page.wait_for_selector("text=Expression not valid", timeout=20_000)
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert wait_for(lambda: step_count(page) >= 20), "the app stopped working"
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expression.fill("x**2 + 3*y**2")
+    expression.press("Enter")
+    page.wait_for_selector("text=✓ valid", timeout=20_000)
+    page.wait_for_selector("text=Expression not valid", state="hidden", timeout=20_000)
+    assert wait_for(lambda: "expression=x%2A%2A2+%2B+3%2Ay%2A%2A2" in address(page))
+    assert page.console_errors == []
+
+
+def test_a_diverging_sampler_shows_a_message_and_the_page_survives(page, app_url):
+    open_page(page, app_url + "/explorer?landscape=double_well&sampler=GradientDescent"
+                          "&step_size=0.9&temperature=0")
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_selector("text=diverged at step", timeout=30_000)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    assert wait_for(lambda: step_count(page) == 0)
+    assert page.console_errors == []
+
+
+def test_the_url_reopens_the_same_scene(page, app_url):
+    open_page(page, app_url + "/explorer?landscape=double_well&sampler=MALA&seed=7"
+                          "&temperature=0.5&step_size=0.03")
+    assert page.locator("select").first.input_value() == "double_well"
+    assert page.locator("select").nth(1).input_value() == "MALA"
+    # the page writes every setting into its URL: a bookmark of it is complete
+    expected = ("landscape=double_well", "sampler=MALA", "seed=7", "step_size=0.03",
+                "temperature=0.5", "n_chains=100", "schedule=constant")
+    assert wait_for(lambda: all(part in address(page) for part in expected)), address(page)
+    assert page.console_errors == []
+
+
+def test_trajectories_download_as_csv(page, app_url):
+    open_page(page, app_url + "/explorer")
+    page.get_by_role("button", name="Step", exact=True).click()
+    assert wait_for(lambda: step_count(page) == 5)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_text("Trajectories (CSV)").click()
+        page.wait_for_timeout(1000)
+        page.get_by_text("Trajectories (CSV)").click()
+    text = open(download.value.path()).read()
+    assert text.startswith("step,chain,x,y,energy")
+    assert len(text.splitlines()) == 1 + 6 * 100
+
+
+def test_two_tabs_do_not_interfere(chromium_browser, app_url):
+    context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000})
+    first, second = context.new_page(), context.new_page()
+    try:
+        open_page(first, app_url + "/explorer")
+        open_page(second, app_url + "/explorer")
+        first.get_by_role("button", name="Play", exact=True).click()
+        assert wait_for(lambda: step_count(first) >= 30)
+        # the second tab answers while the first plays, and keeps its own state
+        start = time.monotonic()
+        second.get_by_role("button", name="Step", exact=True).click()
+        assert wait_for(lambda: step_count(second) == 5, timeout=10)
+        assert time.monotonic() - start < 5
+        second.wait_for_timeout(1000)
+        assert step_count(second) == 5
+        assert step_count(first) > 30
+        first.get_by_role("button", name="Pause", exact=True).click()
+        stable_step_count(first)
+    finally:
+        context.close()
+
+
+def test_closing_a_tab_stops_its_periodic_callback(chromium_browser, app_url):
+    assert wait_for(lambda: health(app_url)["playing"] == 0, timeout=30)
+    context = chromium_browser.new_context()
+    page = context.new_page()
+    open_page(page, app_url + "/explorer")
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert wait_for(lambda: health(app_url)["playing"] == 1, timeout=10)
+    context.close()
+    assert wait_for(lambda: health(app_url)["playing"] == 0, timeout=30), health(app_url)
+
+
+# -- compare ---------------------------------------------------------------------------------------
+def test_compare_page_steps_every_sampler_together(page, app_url):
+    page.goto(app_url + "/compare")
+    page.wait_for_selector("span.step-status", timeout=90_000)
+    page.wait_for_function(
+        "() => window.Bokeh && Bokeh.documents.length > 0 && "
+        "Bokeh.documents[0].get_model_by_name('sampler2_tails') !== null", timeout=90_000)
+    before = [source_signature(page, f"sampler{k}_tails") for k in range(3)]
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert wait_for(lambda: step_count(page) >= 40)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.wait_for_timeout(800)
+    after = [source_signature(page, f"sampler{k}_tails") for k in range(3)]
+    assert all(a != b for a, b in zip(after, before, strict=True))
+    for name in ("MALA", "HMC", "RandomWalkMetropolis"):
+        assert page.locator(".tabulator-cell", has_text=name).count() >= 1
+    assert page.locator(".tabulator-col-title", has_text="ESS / gradient eval").count() == 1
+    assert page.console_errors == []

@@ -1,0 +1,127 @@
+"""The views in process (no browser): building, stepping, messages, exports, the CLI."""
+
+import subprocess
+import sys
+
+import holoviews as hv
+import numpy as np
+import panel as pn
+import pytest
+from bokeh.document import Document
+
+from landscape_app import Compare, Explorer
+from landscape_app.app import pages
+from landscape_app.cli import build_parser
+from landscape_app.views.controls import Playback
+
+hv.extension("bokeh", logo=False)
+
+
+def render(view):
+    doc = Document()
+    pn.state.curdoc = doc
+    return pn.panel(view).get_root(doc)
+
+
+def test_explorer_builds_steps_and_resets():
+    explorer = Explorer(landscape="muller_brown", sampler="HMC")
+    render(explorer)
+    explorer.playback.speed = 7
+    explorer.playback.frame()
+    explorer.playback.frame()
+    assert explorer.playback.step == 14 == explorer.experiment.steps_done
+    explorer.playback.reset()
+    assert explorer.playback.step == 0
+
+
+def test_explorer_accepts_sampler_settings():
+    explorer = Explorer(landscape="double_well", sampler="MALA", step_size=0.02, n_chains=12)
+    assert explorer.experiment.sampler.step_size == 0.02
+    assert explorer.experiment.n_chains == 12
+
+
+def test_a_click_sets_the_start_and_random_starts_restore():
+    explorer = Explorer(landscape="double_well", sampler="MALA")
+    render(explorer)
+    explorer._on_tap(x=0.4, y=-0.2)
+    assert explorer.experiment.start_point == (0.4, -0.2)
+    assert "All chains start at" in explorer.start_status.value
+    explorer.random_starts.clicks += 1
+    assert explorer.experiment.start_point is None
+
+
+def test_errors_and_divergence_are_shown_in_the_page():
+    explorer = Explorer(landscape="double_well", sampler="GradientDescent")
+    render(explorer)
+    explorer.experiment.param.update(landscape="expression", expression="exec('x')")
+    assert explorer.error_alert.visible and "unknown" in explorer.error_alert.value
+    explorer.experiment.param.update(landscape="double_well")
+    explorer.experiment.sampler.step_size = 0.9
+    explorer.playback.play()
+    for _ in range(10):
+        explorer.playback.frame()
+    assert not explorer.playback.playing
+    assert "diverged at step" in explorer.playback.message
+
+
+def test_a_failing_frame_pauses_with_a_message():
+    def broken(n):
+        raise RuntimeError("boom")
+
+    playback = Playback(on_frame=broken, on_reset=lambda: None)
+    playback.play()
+    playback.frame()
+    assert not playback.playing and "boom" in playback.message
+
+
+def test_exports():
+    explorer = Explorer(landscape="double_well", sampler="MALA", n_chains=10)
+    render(explorer)
+    explorer.playback.frame()
+    buttons = explorer.download_widgets().objects
+    csv = buttons[0].callback().getvalue()
+    png = buttons[1].callback().getvalue()
+    html = buttons[2].callback().getvalue()
+    assert csv.startswith("step,chain,x,y,energy") and len(csv.splitlines()) == 1 + 6 * 10
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    assert "<html" in html.lower() and "Bokeh" in html and len(html) > 100_000
+
+
+def test_compare_builds_steps_and_summarises():
+    compare = Compare(landscape="double_well", samplers=["MALA", "HMC"], n_chains=50)
+    render(compare)
+    compare.playback.frame()
+    frame = compare.summary_frame()
+    assert list(frame["Sampler"]) == ["MALA", "HMC"]
+    assert "ESS / gradient eval" in frame.columns
+    compare.comparison.methods = ["MALA", "HMC", "RandomWalkMetropolis"]
+    assert len(compare.plots) == 3
+    png = compare.download_widgets().objects[1].callback().getvalue()
+    assert png[:4] == b"\x89PNG"
+
+
+def test_pages_and_cli():
+    assert set(pages()) >= {"explorer", "compare"}
+    args = build_parser().parse_args(["--port", "6001", "--address", "0.0.0.0", "--show",
+                                      "--num-threads", "3", "--allow-websocket-origin",
+                                      "example.org"])
+    assert (args.port, args.address, args.show, args.num_threads) == (6001, "0.0.0.0", True, 3)
+    assert args.allow_websocket_origin == ["example.org"]
+    assert build_parser().parse_args([]).port == 5006
+
+
+@pytest.mark.parametrize("module", ["landscape_app.landscapes", "landscape_app.samplers",
+                                    "landscape_app.experiment", "landscape_app.scene"])
+def test_models_and_kernels_do_not_import_panel(module):
+    code = (f"import sys, {module}; "
+            f"assert not any(m.split('.')[0] in ('panel', 'holoviews', 'bokeh') "
+            f"for m in sys.modules), sorted(m for m in sys.modules if 'panel' in m)[:5]")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_stream_payload_is_flat_arrays():
+    explorer = Explorer(landscape="double_well", sampler="HMC", n_chains=30)
+    explorer.experiment.advance(5)
+    data = explorer.plot.stream_data()
+    assert data["tails"]["x"].ndim == 1 and data["tails"]["x"].dtype == np.float64
+    assert data["path"]["x"].size == 30 * (10 + 2) - 5 * 12  # 25 paths of 11 points + NaN
