@@ -16,7 +16,7 @@ import numpy as np
 import param
 
 from . import landscapes, samplers
-from .params import FiniteNumber, Window
+from .params import FiniteNumber
 from .samplers.diagnostics import arviz_ready, ess_and_rhat
 from .samplers.schedules import SCHEDULES
 from .scene import Scene
@@ -78,7 +78,9 @@ class Experiment(param.Parameterized):
                                doc="A landscape of the library, or 'expression'.")
     expression = param.String(default=DEFAULT_EXPRESSION,
                               doc="E(x, y) used when landscape is 'expression'.")
-    window = Window((-1.5, 1.2, -0.4, 2.0), doc="The view window (x_min, x_max, y_min, y_max).")
+    # a plain tuple, checked in ``_on_window``: a window typed wrong is reported, not raised
+    window = param.NumericTuple((-1.5, 1.2, -0.4, 2.0), length=4,
+                                doc="The view window (x_min, x_max, y_min, y_max).")
     method = param.Selector(default="HMC", objects=list(samplers.METHODS),
                             doc="The sampler or optimizer.")
     temperature = FiniteNumber(18.6, bounds=(0.0, None), softbounds=(0.0, 50.0),
@@ -149,8 +151,18 @@ class Experiment(param.Parameterized):
 
     @param.depends("window", watch=True)
     def _on_window(self):
-        if tuple(self.window) != self.scene.window:
-            self.scene.landscape.window = tuple(float(v) for v in self.window)
+        window = tuple(float(v) for v in self.window)
+        if window == self.scene.window:
+            return
+        try:
+            self.scene.landscape.window = window
+        except ValueError as error:
+            self.error = f"Window not changed: {error}"
+            with param.parameterized.discard_events(self):
+                self.window = self.scene.window
+            self.param.trigger("window")
+        else:
+            self.error = ""
 
     # -- samplers --------------------------------------------------------------------------
     @property

@@ -114,12 +114,37 @@ def test_play_streams_trajectories_and_pause_stops(page, app_url):
     assert page.console_errors == []
 
 
+ZOOM = """(range) => {
+    const doc = Bokeh.documents[0];
+    const tails = doc.get_model_by_name('chain_tails');
+    const plot = [...doc._all_models.values()].find(
+        m => m.renderers && m.renderers.some(r => r.data_source === tails));
+    if (range) { plot.x_range.start = range[0]; plot.x_range.end = range[1]; }
+    return [plot.x_range.start, plot.x_range.end];
+}"""
+
+
+def test_zoom_survives_streaming_and_display_toggles(page, app_url):
+    open_page(page, app_url + "/explorer")
+    page.evaluate(ZOOM, [-1.0, 0.0])
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert wait_for(lambda: step_count(page) >= 60)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    stable_step_count(page)
+    assert page.evaluate(ZOOM, None) == [-1.0, 0.0]
+    page.get_by_text("Show gradient field").click()
+    page.wait_for_timeout(2000)
+    assert page.evaluate(ZOOM, None) == [-1.0, 0.0]
+    assert page.console_errors == []
+
+
 def test_changing_the_landscape_redraws_the_contours(page, app_url):
     open_page(page, app_url + "/explorer")
     before = image_signature(page)
     page.locator("select").first.select_option("himmelblau")
     assert wait_for(lambda: image_signature(page) != before, timeout=30)
     assert wait_for(lambda: "landscape=himmelblau" in address(page))
+    assert wait_for(lambda: page.evaluate(ZOOM, None) == [-5.0, 5.0])  # the new window
     assert page.console_errors == []
 
 
@@ -155,6 +180,20 @@ def test_an_invalid_expression_is_reported_and_the_app_keeps_working(page, app_u
     page.wait_for_selector("text=✓ valid", timeout=20_000)
     page.wait_for_selector("text=Expression not valid", state="hidden", timeout=20_000)
     assert wait_for(lambda: "expression=x%2A%2A2+%2B+3%2Ay%2A%2A2" in address(page))
+    assert page.console_errors == []
+
+
+def test_an_out_of_range_setting_is_reported_in_the_page(page, app_url):
+    open_page(page, app_url + "/explorer?landscape=double_well")
+    inputs = page.locator("input")
+    window = next(inputs.nth(i) for i in range(inputs.count())
+                  if inputs.nth(i).input_value().startswith("("))
+    window.fill("(1.0, 0.0, -1.0, 1.0)")
+    window.press("Enter")
+    page.wait_for_selector("text=must satisfy x_min < x_max", timeout=20_000)
+    assert wait_for(lambda: window.input_value().startswith("(-2.0, 2.0")), "not restored"
+    page.get_by_role("button", name="Step", exact=True).click()
+    assert wait_for(lambda: step_count(page) == 5), "the app stopped working"
     assert page.console_errors == []
 
 

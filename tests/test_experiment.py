@@ -70,6 +70,15 @@ def test_invalid_expression_keeps_the_previous_landscape():
     assert exp.error == "" and exp.scene.landscape.formula == "x**2 + 2*y**2"
 
 
+def test_an_impossible_window_is_reported_and_not_applied():
+    exp = Experiment(landscape="double_well")
+    exp.window = (1.0, 0.0, -1.0, 1.0)
+    assert "x_min < x_max" in exp.error
+    assert tuple(exp.window) == landscapes.get("double_well").window
+    exp.window = (-3.0, 3.0, -2.0, 2.0)
+    assert exp.error == "" and exp.scene.window == (-3.0, 3.0, -2.0, 2.0)
+
+
 def test_common_start_point():
     exp = Experiment(landscape="double_well", n_chains=20)
     exp.start_point = (0.5, -0.25)

@@ -8,7 +8,7 @@ from .shell import page
 
 def _extensions(*names):
     hv.extension("bokeh", logo=False)
-    pn.extension(*names)
+    pn.extension(*names, notifications=True)  # errors no view handled show as notifications
 
 
 @page("explorer", "Explorer", "One sampler's chains on a landscape, with live diagnostics")

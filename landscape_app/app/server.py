@@ -6,6 +6,7 @@ import panel as pn
 from tornado.web import RedirectHandler, RequestHandler
 
 from . import pages as _pages  # noqa: F401  (registers the pages)
+from .errors import report_exception
 from .shell import PAGES, render
 
 
@@ -37,6 +38,7 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
     """Serve the app; blocks until interrupted when ``start``."""
     if num_threads is not None:
         pn.config.nthreads = num_threads
+    pn.config.exception_handler = report_exception
     origins = allow_websocket_origin or [f"localhost:{port}", f"127.0.0.1:{port}"]
     first = PAGES[0].slug
     return pn.serve(

@@ -18,6 +18,7 @@ the figure is never rebuilt, so zoom and pan survive.
 import os
 
 import holoviews as hv
+import panel as pn
 import param
 
 from . import elements
@@ -59,6 +60,7 @@ class LandscapePlot(param.Parameterized):
         self.live_pipe = hv.streams.Pipe(data={})
         self.live_pipe.add_subscriber(self._write_sources)
         self._sources = {role: [] for role in elements.STREAMED_LAYERS}
+        self._figures = []  # the Bokeh figures showing this plot (one per page or cell)
         self._frames = 0
         self.landscape = hv.DynamicMap(self._energy_image, streams=[self.scene_pipe])
         #: clicks on the landscape (the explorer sets the chains' start there); the source is
@@ -88,9 +90,24 @@ class LandscapePlot(param.Parameterized):
 
     def _energy_image(self, data):
         xs, ys, energy = self.experiment.scene.grid(self.resolution)
-        # follow a new window (a new landscape); otherwise keep the user's zoom
         return elements.energy_image(xs, ys, energy, self.show_contours).opts(
-            colorbar=self.colorbar, framewise=bool(data.get("window_changed")))
+            colorbar=self.colorbar, hooks=[self._capture_figure])
+
+    def _capture_figure(self, plot, element):
+        figure = plot.state
+        if figure not in self._figures:
+            self._figures.append(figure)
+
+    def _follow_window(self):
+        """Show a new window (a new landscape); any other update keeps the user's zoom.
+
+        Set on the figures themselves: HoloViews' ``framewise`` would stay attached to the
+        cached image and reset the zoom at every later update.
+        """
+        x0, x1, y0, y1 = self.experiment.scene.window
+        for figure in self._figures:
+            figure.x_range.update(start=x0, end=x1)
+            figure.y_range.update(start=y0, end=y1)
 
     def _gradient_field(self, data):
         if not self.show_gradient_field:
@@ -104,7 +121,12 @@ class LandscapePlot(param.Parameterized):
 
     def refresh_scene(self):
         """Redraw the landscape layers in place (new landscape, parameters, window, toggle)."""
-        self.scene_pipe.send(self._scene_data())
+        data = self._scene_data()
+        self.scene_pipe.send(data)
+        if data["window_changed"]:
+            # on the session's event loop: widget callbacks may run on a thread, and Bokeh
+            # models may only change under the document's lock
+            pn.state.execute(self._follow_window)
 
     # -- the chains ------------------------------------------------------------------------------
     def _capture(self, role):
