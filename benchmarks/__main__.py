@@ -7,6 +7,7 @@ import platform
 from pathlib import Path
 
 from .cold_start import measure_cold_start
+from .hopfield import run_hopfield_benchmarks
 from .kernels import run_kernel_benchmarks
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -19,6 +20,20 @@ def _table(rows):
         lines.append(f"{r['name']:24s} {r['chains']:7d} {r['steps']:6d} "
                      f"{r['numba_chain_steps_per_s']:20.3g} {r['numpy_chain_steps_per_s']:20.3g} "
                      f"{r['ratio']:6.1f}×")
+    return "\n".join(lines)
+
+
+def _hopfield_table(results):
+    lines = [f"{'Hopfield':20s} {'numba ms/sweep':>15s} {'NumPy ms/sweep':>15s} {'ratio':>7s} "
+             f"{'first':>7s} {'quiet':>8s} {'with set-up':>12s}"]
+    for r in results["async"]:
+        lines.append(f"{r['name']:20s} {r['numba_ms_per_sweep']:15.3g} "
+                     f"{r['numpy_ms_per_sweep']:15.3g} {r['ratio']:6.1f}× "
+                     f"{r['first_sweep_ratio']:6.1f}× {r['quiet_sweep_ratio']:7.0f}× "
+                     f"{r['recall_ratio_with_setup']:11.1f}×")
+    for r in results["sync"]:
+        lines.append(f"{r['name']:20s} {r['numba_ms']:15.3g} {r['numpy_ms']:15.3g} "
+                     f"{r['ratio_numba_over_numpy_time']:6.2f}  (time ratio, ≤ 1.5 wanted)")
     return "\n".join(lines)
 
 
@@ -36,12 +51,15 @@ def main(argv=None):
     else:
         rows = run_kernel_benchmarks(chains=10_000, steps=1_000, numpy_steps=1_000, repeats=5)
     print(_table(rows), flush=True)
+    hopfield = run_hopfield_benchmarks(quick=args.quick)
+    print(_hopfield_table(hopfield), flush=True)
     cold = measure_cold_start()
     print(f"cold start (first 100-step HMC run, 1000 chains, fresh process): "
           f"{cold['cold_cache']:.2f} s with an empty numba cache, "
           f"{cold['warm_cache']:.2f} s with a warm one", flush=True)
     results.update({
         "kernels": rows,
+        "hopfield": hopfield,
         "cold_start_s": cold,
         "machine": {"processor": platform.processor() or platform.machine(),
                     "cpus": os.cpu_count(), "python": platform.python_version()},

@@ -1,18 +1,19 @@
 """landscape_app: interactive energy landscapes, samplers and associative memories.
 
     from landscape_app import landscapes, samplers          # models and kernels (no Panel)
-    from landscape_app import Explorer, Compare              # the views, for notebooks
+    from landscape_app import Explorer, Compare, Hopfield    # the views, for notebooks
+    from landscape_app.hopfield import HopfieldNetwork, ContinuousHopfield
 """
 
 from . import landscapes, samplers
 
 __version__ = "0.1.0"
-__all__ = ["Compare", "Explorer", "__version__", "landscapes", "samplers"]
+__all__ = ["Compare", "Explorer", "Hopfield", "__version__", "landscapes", "samplers"]
 
 
 def __getattr__(name):
     # the views import Panel and HoloViews: only when asked for
-    if name in ("Explorer", "Compare"):
+    if name in ("Explorer", "Compare", "Hopfield"):
         from . import views
 
         return getattr(views, name)

@@ -283,3 +283,50 @@ def test_compare_page_steps_every_sampler_together(page, app_url):
         assert page.locator(".tabulator-cell", has_text=name).count() >= 1
     assert page.locator(".tabulator-col-title", has_text="ESS / gradient eval").count() == 1
     assert page.console_errors == []
+
+
+# -- hopfield --------------------------------------------------------------------------------------
+STATE_TITLE = """() => {
+    for (const m of Bokeh.documents[0]._all_models.values()) {
+        if (m.type === 'Title' && m.text.startsWith('state after')) return m.text;
+    } return null; }"""
+
+
+TITLES = """() => [...Bokeh.documents[0]._all_models.values()]
+    .filter(m => m.type === 'Title').map(m => m.text)"""
+
+
+def test_hopfield_recall_runs_live_and_the_capacity_sweep_completes(page, app_url):
+    page.goto(app_url + "/hopfield")
+    page.wait_for_selector("span.step-status", timeout=90_000)
+    page.wait_for_function(f"() => window.Bokeh && Bokeh.documents.length > 0 && "
+                           f"({STATE_TITLE})() !== null", timeout=90_000)
+    assert page.evaluate(STATE_TITLE) == "state after 0.00 sweeps"
+    assert step_count(page) == 0
+    page.get_by_role("button", name="Play", exact=True).click()
+    # live: the count and the drawn state move through intermediate values before the end
+    assert wait_for(lambda: 0 < step_count(page) < 400, timeout=20), "recall did not start"
+    page.wait_for_selector("text=converged after", timeout=60_000)
+    assert "the stored pattern" in page.locator("text=converged after").first.inner_text()
+    sweeps = float(re.search(r"after ([\d.]+) sweeps", page.evaluate(STATE_TITLE)).group(1))
+    assert sweeps >= 1.0 and step_count(page) == round(400 * sweeps)
+
+    page.get_by_text("Capacity", exact=True).click()
+    page.get_by_role("button", name="Run the sweep", exact=True).click()
+    page.wait_for_selector("text=Done:", timeout=120_000)
+    assert "loads at N = 500" in page.locator("text=Done:").first.inner_text()
+    page.wait_for_selector("text=mean final overlap", timeout=10_000)
+    assert page.console_errors == []
+
+
+def test_hopfield_settings_come_from_and_go_to_the_url(page, app_url):
+    page.goto(app_url + "/hopfield?source=letters&n_patterns=6&target=5&noise=0.3&tab=1")
+    page.wait_for_selector("text=Two neurons", timeout=90_000)
+    assert wait_for(lambda: "tab=1" in address(page) and "rule=" in address(page))
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(address(page)).query)
+    assert (query["source"], query["n_patterns"], query["target"]) == (["letters"], ["6"], ["5"])
+    page.get_by_text("Recall", exact=True).click()
+    assert wait_for(lambda: any("the cue comes from #5" in t for t in page.evaluate(TITLES)))
+    assert page.locator("text=P = 6").count() == 1
+    assert wait_for(lambda: "tab=0" in address(page))
+    assert page.console_errors == []

@@ -27,3 +27,12 @@ def compare_page():
     _extensions("tabulator")  # its table: the explorer does not load the 0.5 MB of it
     compare = Compare(sync_url=True)
     return [compare.controls()], [compare.main()]
+
+
+@page("hopfield", "Hopfield", "Store and recall memories; energy, two neurons, capacity")
+def hopfield_page():
+    from ..views.hopfield import Hopfield
+
+    _extensions()
+    hopfield = Hopfield(sync_url=True)
+    return [], [hopfield]

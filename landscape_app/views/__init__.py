@@ -2,5 +2,6 @@
 
 from .compare import Compare
 from .explorer import Explorer
+from .hopfield import Hopfield
 
-__all__ = ["Compare", "Explorer"]
+__all__ = ["Compare", "Explorer", "Hopfield"]

@@ -43,6 +43,12 @@ class MessageBox(pn.widgets.StaticText):
         self.show("")
 
 
+def plot_pane(obj, **params) -> pn.pane.HoloViews:
+    """A HoloViews pane whose axes are its own: Panel would otherwise link the axes of every
+    plot in the page whose dimensions share a name (x, y), even across tabs."""
+    return pn.pane.HoloViews(obj, linked_axes=False, **params)
+
+
 def heading(text: str) -> pn.widgets.StaticText:
     """A section heading."""
     return text_pane(f"<h3 style='margin:0.6em 0 0.2em 0'>{html.escape(text)}</h3>")

@@ -1,0 +1,81 @@
+"""Storage capacity of the Hebbian network: one-step bit errors and final overlaps against α.
+
+For random ±1 patterns and Hebbian couplings, the field on a bit of a stored pattern is the
+signal 1 plus crosstalk of variance ≈ P/N, so one update flips a bit with probability
+P_err = ½ erfc(√(N/2P)) (SCIENCE.md section 3). Recall from a stored pattern keeps an
+overlap near 1 up to α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky) and collapses beyond.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import erfc
+
+from .network import HopfieldNetwork
+from .patterns import random_patterns
+
+ALPHA_CRITICAL = 0.138
+
+
+def theory_bit_error(alpha) -> np.ndarray:
+    """½ erfc(√(1/(2α))) = ½ erfc(√(N/2P))."""
+    alpha = np.asarray(alpha, dtype=float)
+    with np.errstate(divide="ignore"):
+        return 0.5 * erfc(np.sqrt(1.0 / (2.0 * alpha)))
+
+
+@dataclass
+class CapacityCurve:
+    n_neurons: int
+    alphas: np.ndarray
+    bit_error: np.ndarray  # mean one-step bit-error rate
+    bit_error_se: np.ndarray
+    overlap: np.ndarray  # mean final overlap after asynchronous recall from a stored pattern
+    overlap_se: np.ndarray
+    theory: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        self.theory = theory_bit_error(self.alphas)
+
+
+def capacity_point(n_neurons: int, alpha: float, trials: int = 3, recalls: int = 10,
+                   seed: int = 0, max_sweeps: int = 50):
+    """(bit errors per trial, final overlaps) at load ``alpha`` over ``trials`` pattern sets.
+
+    Each trial stores P = round(αN) fresh random patterns; the bit error is the fraction of
+    all P·N bits one synchronous update flips; ``recalls`` stored patterns per trial are
+    recalled asynchronously (to convergence or ``max_sweeps``) and their overlap kept.
+    """
+    n_patterns = max(1, int(round(alpha * n_neurons)))
+    errors, overlaps = [], []
+    for trial in range(trials):
+        patterns = random_patterns(n_patterns, n_neurons, seed=seed * 1000 + trial)
+        net = HopfieldNetwork(n_neurons).store(patterns)
+        errors.append(float(net.one_step_errors().mean()))
+        for k in range(min(recalls, n_patterns)):
+            result = net.recall(patterns[k], mode="async", max_sweeps=max_sweeps,
+                                seed=seed + 7919 * trial + k)
+            overlaps.append(float(result.overlaps[-1, k]))
+    return np.array(errors), np.array(overlaps)
+
+
+def capacity_curve(n_neurons: int, alphas, trials: int = 3, recalls: int = 10, seed: int = 0,
+                   progress: Callable[[float], None] | None = None) -> CapacityCurve:
+    """Sweep the load; ``progress(fraction done)`` is called after each α."""
+    alphas = np.asarray(alphas, dtype=float)
+    if alphas.ndim != 1 or len(alphas) == 0 or np.any(alphas <= 0):
+        raise ValueError("alphas must be a non-empty list of positive loads P/N")
+    be, be_se, ov, ov_se = [], [], [], []
+    for k, alpha in enumerate(alphas):
+        errors, overlaps = capacity_point(n_neurons, float(alpha), trials, recalls, seed)
+        be.append(errors.mean())
+        be_se.append(errors.std(ddof=1) / np.sqrt(len(errors)) if len(errors) > 1 else 0.0)
+        ov.append(overlaps.mean())
+        ov_se.append(overlaps.std(ddof=1) / np.sqrt(len(overlaps)) if len(overlaps) > 1 else 0)
+        if progress is not None:
+            progress((k + 1) / len(alphas))
+    return CapacityCurve(n_neurons, alphas, np.array(be), np.array(be_se), np.array(ov),
+                         np.array(ov_se))

@@ -1,0 +1,51 @@
+"""Patterns to store: character bitmaps shipped in assets/patterns, or random ±1 vectors.
+
+The bitmaps are 20 × 20 (N = 400): ink is +1, paper −1. Characters are far from random
+(their overlaps are large), so a few of them already crowd a network: mixtures and spurious
+states appear well below the α_c ≈ 0.138 of random patterns, which is what the page shows.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "patterns"
+SIDE = 20
+DIGITS = "0123456789"
+LETTERS = "AEHKLTXZ"
+
+
+@lru_cache(maxsize=64)
+def _bitmap(char: str) -> np.ndarray:
+    from PIL import Image  # imported on first use only
+
+    path = ASSETS / f"{char}.png"
+    if not path.exists():
+        raise ValueError(f"no bitmap for {char!r}; available: {DIGITS + LETTERS}")
+    image = np.array(Image.open(path).convert("L")) > 127
+    pattern = np.where(image, 1, -1).astype(np.int8).ravel()
+    pattern.flags.writeable = False
+    return pattern
+
+
+def characters(chars: str) -> np.ndarray:
+    """The bitmaps of ``chars`` as ±1 patterns, int8 (len(chars), 400)."""
+    return np.array([_bitmap(c) for c in chars], dtype=np.int8)
+
+
+def random_patterns(n_patterns: int, n_neurons: int, seed: int = 0) -> np.ndarray:
+    """Independent uniformly random ±1 patterns, int8 (n_patterns, n_neurons)."""
+    rng = np.random.default_rng(seed)
+    return rng.choice(np.array([-1, 1], dtype=np.int8), size=(n_patterns, n_neurons))
+
+
+def corrupt(pattern, fraction: float, seed: int = 0) -> np.ndarray:
+    """A copy of ``pattern`` with round(fraction·N) randomly chosen bits flipped."""
+    if not 0.0 <= fraction <= 1.0:
+        raise ValueError(f"fraction must be between 0 and 1, got {fraction}")
+    out = np.array(pattern, dtype=np.int8)
+    rng = np.random.default_rng(seed)
+    flip = rng.choice(out.size, size=int(round(fraction * out.size)), replace=False)
+    out[flip] *= -1
+    return out

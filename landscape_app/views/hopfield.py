@@ -1,0 +1,50 @@
+"""The Hopfield page: recall, two neurons, the energy plane and capacity, as tabs."""
+
+import panel as pn
+
+from .hopfield_capacity import CapacityView
+from .hopfield_pair import TwoNeuronsView
+from .hopfield_plane import EnergyPlaneView
+from .hopfield_recall import RecallView
+from .widgets import write_full_query
+
+# the recall's settings and the open tab are kept in the page's URL (a bookmark reopens them)
+RECALL_URL = ("source", "n_patterns", "rule", "mode", "threshold", "target", "noise", "seed")
+
+
+class Hopfield(pn.viewable.Viewer):
+    """Hopfield memory: ``Hopfield()`` in a notebook, the /hopfield page when served."""
+
+    def __init__(self, sync_url=False):
+        super().__init__()
+        self.recall = RecallView()
+        self.pair = TwoNeuronsView()
+        self.plane = EnergyPlaneView(self.recall.session)
+        self.capacity = CapacityView()
+        self.parts = [("Recall", self.recall), ("Two neurons", self.pair),
+                      ("Energy plane", self.plane), ("Capacity", self.capacity)]
+        self.tabs = pn.Tabs(*[(name, pn.Row(view.controls(), view.main()))
+                              for name, view in self.parts], dynamic=True,
+                            sizing_mode="stretch_width")
+        # the energy plane follows the recall each time it is opened
+        self.tabs.param.watch(lambda e: self.plane.refresh() if e.new == 2 else None, "active")
+        if sync_url and pn.state.location is not None:
+            self._sync_location()
+
+    def _sync_location(self):
+        location = pn.state.location
+        recall, tabs = {p: p for p in RECALL_URL}, {"active": "tab"}
+        location.sync(self.recall.session, recall, on_error=self._url_error)
+        location.sync(self.tabs, tabs)
+        pn.state.onload(lambda: write_full_query((self.recall.session, recall),
+                                                 (self.tabs, tabs)))
+
+    def _url_error(self, values):
+        self.recall.playback.show(f"Some settings in the link were not valid and were ignored: "
+                                  f"{', '.join(sorted(values))}")
+
+    def __panel__(self):
+        return self.tabs
+
+    def stop(self):
+        self.recall.stop()
