@@ -7,6 +7,7 @@ import platform
 from pathlib import Path
 
 from .cold_start import measure_cold_start
+from .dense_memory import run_dense_benchmarks
 from .hopfield import run_hopfield_benchmarks
 from .kernels import run_kernel_benchmarks
 
@@ -37,6 +38,16 @@ def _hopfield_table(results):
     return "\n".join(lines)
 
 
+def _dense_table(rows):
+    lines = [f"{'dense memory':26s} {'numba ms/sweep':>15s} {'NumPy ms/sweep':>15s} "
+             f"{'ratio':>7s} {'sync ratio':>11s}"]
+    for r in rows:
+        lines.append(f"{r['name']:26s} {r['numba_ms_per_sweep']:15.3g} "
+                     f"{r['numpy_ms_per_sweep']:15.3g} {r['ratio']:6.1f}× "
+                     f"{r['sync_ratio']:10.1f}×")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true",
@@ -53,6 +64,8 @@ def main(argv=None):
     print(_table(rows), flush=True)
     hopfield = run_hopfield_benchmarks(quick=args.quick)
     print(_hopfield_table(hopfield), flush=True)
+    dense = run_dense_benchmarks(quick=args.quick)
+    print(_dense_table(dense), flush=True)
     cold = measure_cold_start()
     print(f"cold start (first 100-step HMC run, 1000 chains, fresh process): "
           f"{cold['cold_cache']:.2f} s with an empty numba cache, "
@@ -60,6 +73,7 @@ def main(argv=None):
     results.update({
         "kernels": rows,
         "hopfield": hopfield,
+        "dense_memory": dense,
         "cold_start_s": cold,
         "machine": {"processor": platform.processor() or platform.machine(),
                     "cpus": os.cpu_count(), "python": platform.python_version()},

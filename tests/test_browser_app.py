@@ -330,3 +330,36 @@ def test_hopfield_settings_come_from_and_go_to_the_url(page, app_url):
     assert page.locator("text=P = 6").count() == 1
     assert wait_for(lambda: "tab=0" in address(page))
     assert page.console_errors == []
+
+
+# -- dense memory (/krotov) ------------------------------------------------------------------
+def test_krotov_page_races_recalls_and_checks_closure(page, app_url):
+    page.goto(app_url + "/krotov")
+    page.wait_for_selector("text=Energy slices", timeout=90_000)
+    page.wait_for_function(f"() => window.Bokeh && Bokeh.documents.length > 0 && "
+                           f"({TITLES})().some(t => t.startsWith('dense, n = 3'))",
+                           timeout=90_000)
+    # the degree slider redraws the dense panel's title
+    titles = page.evaluate(TITLES)
+    assert {"classical", "dense, n = 3"} <= set(titles)
+
+    page.get_by_text("Beyond capacity", exact=True).click()
+    page.wait_for_selector("span.step-status", timeout=30_000)
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_selector("text=dense: retrieved the pattern", timeout=60_000)
+    assert step_count(page) >= 1
+    assert any(t.startswith("dense, polynomial n = 3: sweep") for t in page.evaluate(TITLES))
+
+    page.get_by_text("Closure check", exact=True).click()
+    page.wait_for_selector("text=closure condition holds", timeout=30_000)
+    select = page.locator("select").filter(has_text="violates").first
+    select.select_option(label="T = [[1, 2V1], [2V1, 1]] (violates)")
+    page.wait_for_selector("text=closure condition violated", timeout=30_000)
+    field = page.locator("input[type=text]").nth(1)  # T₁₂
+    field.fill("os.system(1)")
+    field.press("Enter")
+    page.wait_for_selector("text=Not a valid coupling", timeout=30_000)
+    field.fill("2*V1")
+    field.press("Enter")
+    page.wait_for_selector("text=closure condition violated", timeout=30_000)
+    assert page.console_errors == []

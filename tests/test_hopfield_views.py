@@ -107,7 +107,7 @@ def test_the_capacity_sweep_runs_in_the_background_and_reports(hopfield):
     capacity.settings.param.update(n_neurons=200, points=4, trials=1, alpha_max=0.3)
     capacity.start()
     assert capacity.run_button.disabled and capacity.progress.visible
-    capacity._thread.join(timeout=120)
+    capacity.job.join(timeout=120)
     assert not capacity.running
     assert capacity.message.text == "Done: 4 loads at N = 200."
     assert not capacity.run_button.disabled and not capacity.progress.visible

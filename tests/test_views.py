@@ -112,7 +112,11 @@ def test_pages_and_cli():
 
 @pytest.mark.parametrize("module", ["landscape_app.landscapes", "landscape_app.samplers",
                                     "landscape_app.experiment", "landscape_app.scene",
-                                    "landscape_app.hopfield", "landscape_app.hopfield.session"])
+                                    "landscape_app.hopfield", "landscape_app.hopfield.session",
+                                    "landscape_app.krotov", "landscape_app.krotov.race",
+                                    "landscape_app.krotov.closure_session",
+                                    "landscape_app.krotov.capacity",
+                                    "landscape_app.krotov.settings"])
 def test_models_and_kernels_do_not_import_panel(module):
     code = (f"import sys, {module}; "
             f"assert not any(m.split('.')[0] in ('panel', 'holoviews', 'bokeh') "

@@ -36,3 +36,11 @@ def hopfield_page():
     _extensions()
     hopfield = Hopfield(sync_url=True)
     return [], [hopfield]
+
+
+@page("krotov", "Dense memory", "Dense associative memories, modern Hopfield, the closure check")
+def krotov_page():
+    from ..views.krotov import Krotov
+
+    _extensions()
+    return [], [Krotov()]

@@ -41,6 +41,8 @@ class ContinuousRun:
     lyapunov: bool
     diverged_at: int | None = None
     dt: float = 0.0
+    #: what the energy means for this run, where the default (about a constant T) does not fit
+    energy_note: str | None = None
 
     @property
     def diverged(self) -> bool:
@@ -51,10 +53,37 @@ class ContinuousRun:
         if self.diverged:
             return (f"diverged at step {self.diverged_at} (t = {self.diverged_at * self.dt:g}): "
                     f"RK4 is unstable with dt = {self.dt:g} here; use a smaller dt.")
+        if self.energy_note:
+            return self.energy_note
         if self.lyapunov:
             return "T is symmetric: the energy is a Lyapunov function and never increases."
         return ("T is not symmetric: no energy function exists; the values shown are those of "
                 "the symmetric formula and may rise.")
+
+
+def integration_steps(t_max, dt, record_every) -> int:
+    """Validate an integration's settings; returns the number of steps."""
+    if not (np.isfinite(t_max) and t_max > 0) or not (np.isfinite(dt) and dt > 0):
+        raise ValueError("t_max and dt must be positive and finite")
+    n_steps = int(round(t_max / dt))
+    if n_steps < 1:
+        raise ValueError("t_max must be at least dt")
+    if isinstance(record_every, bool) or not isinstance(record_every, int | np.integer) \
+            or record_every < 1:
+        raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
+    return n_steps
+
+
+def trim_divergence(u, done, n_steps, dt, record_every, what):
+    """Cut a kernel's output at the step where it left its bound, warning "diverged at step
+    k"; returns (u, times, diverged_at or None)."""
+    diverged_at = None
+    if done < n_steps:
+        diverged_at = done + 1  # the step whose result left the bound
+        u = u[: done // int(record_every) + 1]
+        warnings.warn(f"{what} diverged at step {diverged_at} (dt = {dt:g} is too large for "
+                      f"RK4)", RuntimeWarning, stacklevel=3)
+    return u, np.arange(u.shape[0]) * dt * record_every, diverged_at
 
 
 def as_weights(weights) -> np.ndarray:
@@ -116,27 +145,15 @@ class ContinuousHopfield(param.Parameterized):
         u0 = np.asarray(u0, dtype=np.float64)
         if u0.shape != (self.n_neurons,) or not np.all(np.isfinite(u0)):
             raise ValueError(f"u0 must be {self.n_neurons} finite numbers, got {np.shape(u0)}")
-        if not (np.isfinite(t_max) and t_max > 0) or not (np.isfinite(dt) and dt > 0):
-            raise ValueError("t_max and dt must be positive and finite")
-        n_steps = int(round(t_max / dt))
-        if n_steps < 1:
-            raise ValueError("t_max must be at least dt")
-        if isinstance(record_every, bool) or not isinstance(record_every, int | np.integer) \
-                or record_every < 1:
-            raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
+        n_steps = integration_steps(t_max, dt, record_every)
         lo, hi = value_range(self.activation)
         reach = np.abs(self.weights).sum(1) * max(abs(lo), abs(hi)) + np.abs(self.inputs)
         limit = 10.0 * (np.abs(u0).max() + reach.max()) + 10.0
         u, done = continuous_run(self.weights, u0.copy(), self.inputs,
                                  activation_code(self.activation), float(self.gain), float(dt),
                                  n_steps, int(record_every), float(limit))
-        diverged_at = None
-        if done < n_steps:
-            diverged_at = done + 1  # the step whose result left the bound
-            u = u[: done // int(record_every) + 1]
-            warnings.warn(f"continuous Hopfield dynamics diverged at step {diverged_at} "
-                          f"(dt = {dt:g} is too large for RK4)", RuntimeWarning, stacklevel=2)
-        times = np.arange(u.shape[0]) * dt * record_every
+        u, times, diverged_at = trim_divergence(u, done, n_steps, dt, record_every,
+                                                "continuous Hopfield dynamics")
         V = self.g(u)
         energies = self.energy(V)
         return ContinuousRun(times, u, V, np.atleast_1d(energies), self.is_symmetric,

@@ -18,7 +18,7 @@ Synchronous sweeps are one matrix-vector product (BLAS through ``np.dot``) each.
 import numpy as np
 from numba import njit
 
-from ..hopfield.activations import g
+from .activations import g
 
 CONVERGED, CYCLE, MAX_SWEEPS = 0, 1, 2
 

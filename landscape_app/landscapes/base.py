@@ -26,8 +26,9 @@ class LazyCFunc:
     makes concurrent first calls from several sessions compile once.
     """
 
-    def __init__(self, py_function):
+    def __init__(self, py_function, signature=BATCH_SIGNATURE):
         self.py_function = py_function
+        self.signature = signature
         self._compiled = None
         self._lock = threading.Lock()
 
@@ -35,7 +36,7 @@ class LazyCFunc:
         if self._compiled is None:
             with self._lock:
                 if self._compiled is None:
-                    self._compiled = cfunc(BATCH_SIGNATURE, **CFUNC_OPTIONS)(self.py_function)
+                    self._compiled = cfunc(self.signature, **CFUNC_OPTIONS)(self.py_function)
         return self._compiled
 
 

@@ -82,13 +82,12 @@ class _Token:
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 _OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")")
-_ALLOWED_HELP = (
-    "allowed are numbers, x, y, pi, e, + - * / ** ^, parentheses and the functions "
-    + ", ".join(sorted(FUNCTIONS))
-)
+def _allowed_help(variables) -> str:
+    return (f"allowed are numbers, {', '.join(variables)}, pi, e, + - * / ** ^, parentheses and "
+            f"the functions {', '.join(sorted(FUNCTIONS))}")
 
 
-def _tokenize(text: str) -> list[_Token]:
+def _tokenize(text: str, variables) -> list[_Token]:
     tokens = []
     i = 0
     while i < len(text):
@@ -108,12 +107,12 @@ def _tokenize(text: str) -> list[_Token]:
                 raise ExpressionError(
                     f"double-underscore names are not allowed: {word!r} at position {i}", word, i
                 )
-            if word not in FUNCTIONS and word not in VARIABLES and word not in CONSTANTS:
+            if word not in FUNCTIONS and word not in variables and word not in CONSTANTS:
                 rest = text[name.end():].lstrip()
                 kind = "function" if rest.startswith("(") else "name"
                 raise ExpressionError(
-                    f"unknown {kind} {word!r} at position {i}; {_ALLOWED_HELP}", word, i
-                )
+                    f"unknown {kind} {word!r} at position {i}; {_allowed_help(variables)}",
+                    word, i)
             tokens.append(_Token("name", word, i))
             i = name.end()
             continue
@@ -131,8 +130,8 @@ def _tokenize(text: str) -> list[_Token]:
             raise ExpressionError(
                 f"',' at position {i} is not allowed: functions take exactly one argument", ch, i
             )
-        raise ExpressionError(f"character {ch!r} at position {i} is not allowed; {_ALLOWED_HELP}",
-                              ch, i)
+        raise ExpressionError(
+            f"character {ch!r} at position {i} is not allowed; {_allowed_help(variables)}", ch, i)
     tokens.append(_Token("end", "", len(text)))
     return tokens
 
@@ -167,8 +166,9 @@ def _power(base: sympy.Expr, exponent: sympy.Expr, token: _Token) -> sympy.Expr:
 class _Parser:
     """Precedence climbing: sum > product > unary sign > power (right-associative) > atom."""
 
-    def __init__(self, tokens):
+    def __init__(self, tokens, variables):
         self.tokens = tokens
+        self.variables = variables
         self.index = 0
         self.depth = 0
 
@@ -273,24 +273,34 @@ class _Parser:
                     f"as in {word}(x)", word, token.position)
             argument = self._group(self._advance())
             return FUNCTIONS[word](argument)
-        if word in VARIABLES or word in CONSTANTS:
+        if word in self.variables or word in CONSTANTS:
             if is_call:
                 raise ExpressionError(
                     f"{word!r} at position {token.position} is not a function", word,
                     token.position)
-            return VARIABLES.get(word, CONSTANTS.get(word))
+            return self.variables.get(word, CONSTANTS.get(word))
         raise ExpressionError(f"unknown name {word!r} at position {token.position}",
                               word, token.position)
 
 
-def parse_expression(text: str) -> sympy.Expr:
-    """Parse ``text`` into a sympy expression in x and y, allowing only the whitelisted grammar."""
+def vector_variables(n: int) -> dict:
+    """{"V1": V1, …, "Vn": Vn}: real sympy symbols for expressions in n neurons' states."""
+    return {f"V{i}": sympy.Symbol(f"V{i}", real=True) for i in range(1, n + 1)}
+
+
+def parse_expression(text: str, variables: dict | None = None) -> sympy.Expr:
+    """Parse ``text`` into a sympy expression, allowing only the whitelisted grammar.
+
+    ``variables`` maps the allowed names to sympy symbols: x and y by default (landscapes),
+    ``vector_variables(n)`` for functions of V1..Vn.
+    """
+    variables = VARIABLES if variables is None else variables
     if not isinstance(text, str):
         raise ExpressionError(f"the expression must be a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(
             f"the expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})")
-    expr = _Parser(_tokenize(text)).parse()
+    expr = _Parser(_tokenize(text, variables), variables).parse()
     if not isinstance(expr, sympy.Expr):
         raise ExpressionError("the expression does not evaluate to a number")
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
@@ -355,6 +365,31 @@ def _compile(energy: sympy.Expr) -> CompiledExpression:
         compiled = cfunc(BATCH_SIGNATURE, **JIT)(batch)
     return CompiledExpression(str(energy), energy,
                               (sympy.diff(energy, X), sympy.diff(energy, Y)), source, compiled)
+
+
+@functools.lru_cache(maxsize=64)
+def compile_vector_field(components: tuple, symbols: tuple):
+    """A ``cfunc`` with the coupling-field ABI of ``kernels.krotov``: ``f(n, V, params, out)``
+    writing ``out[i] = components[i](V)``, the components being sympy expressions (already
+    validated) in ``symbols`` = (V1, ..., Vn)."""
+    from numba import carray
+
+    from ..kernels.krotov import FIELD_SIGNATURE
+
+    replacements, reduced = sympy.cse(list(components), symbols=sympy.numbered_symbols("_t"))
+    printer = _Printer({"standard": "python3", "fully_qualified_modules": True})
+    n = len(symbols)
+    lines = ["def _field(n, v_ptr, p_ptr, out_ptr):",
+             f"    v = carray(v_ptr, {n})",
+             f"    out = carray(out_ptr, {n})"]
+    lines += [f"    {symbol} = v[{i}]" for i, symbol in enumerate(symbols)]
+    lines += [f"    {symbol} = {printer.doprint(value)}" for symbol, value in replacements]
+    lines += [f"    out[{i}] = float({printer.doprint(r)})" for i, r in enumerate(reduced)]
+    namespace = {"math": math, "carray": carray}
+    # Printed from validated sympy trees, not from the user's text (see the module docstring).
+    exec(compile("\n".join(lines), "<coupling field>", "exec"), namespace)  # noqa: S102
+    with _COMPILE_LOCK:
+        return cfunc(FIELD_SIGNATURE, **JIT)(namespace["_field"])
 
 
 def compile_expression(text: str) -> CompiledExpression:

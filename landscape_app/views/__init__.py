@@ -3,5 +3,6 @@
 from .compare import Compare
 from .explorer import Explorer
 from .hopfield import Hopfield
+from .krotov import Krotov
 
-__all__ = ["Compare", "Explorer", "Hopfield"]
+__all__ = ["Compare", "Explorer", "Hopfield", "Krotov"]

@@ -158,6 +158,17 @@ def flatten_paths(paths: np.ndarray, max_paths: int | None = None) -> dict:
     return {"x": np.ascontiguousarray(flat[:, 0]), "y": np.ascontiguousarray(flat[:, 1])}
 
 
+def stack_paths(paths) -> dict:
+    """Paths of different lengths ((k, 2) arrays) → the flat {'x', 'y'} of ``flatten_paths``."""
+    if not paths:
+        return flatten_paths(None)
+    longest = max(len(p) for p in paths)
+    stack = np.full((longest, len(paths), 2), np.nan)
+    for k, p in enumerate(paths):
+        stack[:len(p), k] = p
+    return flatten_paths(stack)
+
+
 def points_data(xy: np.ndarray | None) -> dict:
     if xy is None:
         xy = np.zeros((0, 2))

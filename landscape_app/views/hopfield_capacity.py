@@ -1,13 +1,12 @@
 """The capacity sweep: one-step bit errors and final overlaps against the load α = P/N."""
 
-import threading
-
 import holoviews as hv
 import numpy as np
 import panel as pn
 import param
 
 from ..hopfield.capacity import ALPHA_CRITICAL, capacity_curve, theory_bit_error
+from .background import BackgroundJob
 from .widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
 
 
@@ -30,61 +29,28 @@ class CapacityView(pn.viewable.Viewer):
                                                      "trials", "seed"])
         self.run_button = pn.widgets.Button(label="Run the sweep", color="primary")
         self.run_button.on_click(lambda e: self.start())
-        self.progress = pn.indicators.Progress(value=0, max=100, width=300, visible=False)
+        self.job = BackgroundJob(self.run_button)
+        self.progress = self.job.progress
         self.message = MessageBox()
         self.summary = text_pane("")
         self.pipe = hv.streams.Pipe(data=None)
         self.error_plot = hv.DynamicMap(self._error_plot, streams=[self.pipe])
         self.overlap_plot = hv.DynamicMap(self._overlap_plot, streams=[self.pipe])
-        self._thread = None
-        self._cancel = threading.Event()
         self.curve = None
-        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
-            pn.state.on_session_destroyed(lambda context: self._cancel.set())
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self.job.running
 
     def start(self):
-        if self.running:
-            return
         s = self.settings
         alphas = np.linspace(s.alpha_max / s.points, s.alpha_max, s.points)
-        self._cancel.clear()
-        self.run_button.disabled = True
-        self.progress.value, self.progress.visible = 0, True
-        self.message.show(f"Sweeping α over {s.points} loads at N = {s.n_neurons}…", "info")
-        doc = pn.state.curdoc
-
-        def on_document(callback):
-            if doc is not None and doc.session_context is not None:
-                doc.add_next_tick_callback(callback)
-            else:
-                callback()
-
-        def progress(fraction):
-            if self._cancel.is_set():
-                raise InterruptedError
-            on_document(lambda: setattr(self.progress, "value", int(100 * fraction)))
-
-        def work():
-            try:
-                curve = capacity_curve(int(s.n_neurons), alphas, trials=s.trials, recalls=8,
-                                       seed=s.seed, progress=progress)
-            except InterruptedError:
-                return
-            except Exception as error:  # reported in the page
-                on_document(lambda failure=error: self._finish(None, failure))
-                return
-            on_document(lambda: self._finish(curve, None))
-
-        self._thread = threading.Thread(target=work, daemon=True)
-        self._thread.start()
+        if self.job.start(lambda progress: capacity_curve(
+                int(s.n_neurons), alphas, trials=s.trials, recalls=8, seed=s.seed,
+                progress=progress), self._finish):
+            self.message.show(f"Sweeping α over {s.points} loads at N = {s.n_neurons}…", "info")
 
     def _finish(self, curve, error):
-        self.run_button.disabled = False
-        self.progress.visible = False
         if error is not None:
             self.message.show(f"The sweep failed: {error}", "danger")
             return

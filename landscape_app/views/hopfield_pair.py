@@ -131,14 +131,7 @@ class TwoNeuronsView(pn.viewable.Viewer):
         for start in self.starts[-12:]:
             _, V = self.pair.trajectory(start, t_max=25.0, dt=0.01)
             paths.append(V)
-        if paths:
-            longest = max(len(p) for p in paths)
-            stack = np.full((longest, len(paths), 2), np.nan)
-            for k, p in enumerate(paths):
-                stack[:len(p), k] = p
-            self.trajectory_pipe.send(elements.flatten_paths(stack))
-        else:
-            self.trajectory_pipe.send(elements.flatten_paths(None))
+        self.trajectory_pipe.send(elements.stack_paths(paths))
 
     # -- layout -----------------------------------------------------------------------------------
     def controls(self):

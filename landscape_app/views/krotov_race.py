@@ -1,0 +1,96 @@
+"""Beyond the classical capacity: one cue, recalled by a Hopfield network and a dense memory."""
+
+import holoviews as hv
+import numpy as np
+import panel as pn
+
+from ..krotov.race import RecallRace
+from .controls import Playback, frozen_document
+from .hopfield_recall import picture
+from .widgets import heading, param_widgets, plot_pane, text_pane
+
+COLORS = {"classical": "#7f7f7f", "dense": "#d62728"}
+
+
+class RecallRaceView(pn.viewable.Viewer):
+    """Play both recalls sweep by sweep; overlaps with the cue's pattern traced live."""
+
+    def __init__(self):
+        super().__init__()
+        self.race = RecallRace()
+        self.frame_index = 0
+        self.playback = Playback(on_frame=self.advance, on_reset=self.reset,
+                                 on_pause=lambda: None)
+        self.playback.param.speed.label = "Speed (sweeps per frame)"
+        self.playback.speed = 1
+        self.pipes = {name: hv.streams.Pipe(data=None) for name in ("cue", "classical", "dense",
+                                                                    "overlaps")}
+        self.cue = hv.DynamicMap(lambda data: picture(data, "cue"), streams=[self.pipes["cue"]])
+        self.states = {name: hv.DynamicMap(lambda data: picture(*data),
+                                           streams=[self.pipes[name]])
+                       for name in ("classical", "dense")}
+        self.overlaps = hv.DynamicMap(self._overlaps, streams=[self.pipes["overlaps"]])
+        self.status = text_pane("")
+        self.widgets = param_widgets(self.race, ["source", "n_patterns", "interaction",
+                                                 "degree", "target", "noise", "seed"])
+        self.race.param.watch(lambda *e: self.reset(), list(self.widgets.parameters))
+        self.reset()
+
+    def _overlaps(self, data):
+        curves = [hv.Curve((np.arange(len(data[name])), data[name]), "sweeps",
+                           "overlap with the cue's pattern", label=name).opts(
+            color=COLORS[name], line_width=3, framewise=True) for name in ("classical", "dense")]
+        return hv.Overlay(curves).opts(width=480, height=260, ylim=(-0.05, 1.05),
+                                       legend_position="bottom_right",
+                                       title="overlap m with the stored pattern")
+
+    def redraw(self):
+        frame = self.race.frame(self.frame_index)
+        with frozen_document(), pn.io.hold():
+            for name in ("classical", "dense"):
+                f = frame[name]
+                label = ("classical Hopfield" if name == "classical" else
+                         f"dense, {self.race.interaction.replace('_', ' ')}"
+                         + (f" n = {self.race.degree}" if self.race.interaction != "exponential"
+                            else ""))
+                self.pipes[name].send((f["image"], f"{label}: sweep {f['sweep']}, "
+                                                   f"m = {f['overlap']:.2f}"))
+            self.pipes["overlaps"].send({name: frame[name]["overlaps"]
+                                         for name in ("classical", "dense")})
+            self.playback.step = self.frame_index
+            finished = self.frame_index >= self.race.n_frames - 1
+            self.status.value = self.race.describe() if finished else (
+                f"N = {self.race.n_neurons}, P = {len(self.race.patterns)}: press Play.")
+
+    def advance(self, n_sweeps):
+        self.frame_index = min(self.frame_index + n_sweeps, self.race.n_frames - 1)
+        done = self.frame_index >= self.race.n_frames - 1
+
+        def draw():
+            self.redraw()
+            if done:
+                self.playback.pause()
+                self.playback.show(self.race.describe(), "info")
+        return draw
+
+    def reset(self):
+        self.frame_index = 0
+        self.pipes["cue"].send(self.race.cue.reshape(self.race.SIDE, self.race.SIDE))
+        self.playback.show("")
+        self.redraw()
+
+    def controls(self):
+        return pn.Column(heading("Recall beyond capacity"), self.widgets, width=320)
+
+    def main(self):
+        return pn.Column(
+            self.playback, self.status,
+            pn.Row(plot_pane(self.cue), plot_pane(self.states["classical"]),
+                   plot_pane(self.states["dense"])),
+            plot_pane(self.overlaps), sizing_mode="stretch_width")
+
+    def __panel__(self):
+        return pn.Row(self.controls(), self.main())
+
+    def stop(self):
+        self.playback.stop()
