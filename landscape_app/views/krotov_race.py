@@ -25,8 +25,10 @@ class RecallRaceView(pn.viewable.Viewer):
         self.playback.speed = 1
         self.pipes = {name: hv.streams.Pipe(data=None) for name in ("cue", "classical", "dense",
                                                                     "overlaps")}
-        self.cue = hv.DynamicMap(lambda data: picture(data, "cue"), streams=[self.pipes["cue"]])
-        self.states = {name: hv.DynamicMap(lambda data: picture(*data),
+        # wide enough for the titles, which carry the sweep and the overlap
+        self.cue = hv.DynamicMap(lambda data: picture(data, "cue", width=300),
+                                 streams=[self.pipes["cue"]])
+        self.states = {name: hv.DynamicMap(lambda data: picture(*data, width=300),
                                            streams=[self.pipes[name]])
                        for name in ("classical", "dense")}
         self.overlaps = hv.DynamicMap(self._overlaps, streams=[self.pipes["overlaps"]])
