@@ -7,6 +7,7 @@ import platform
 from pathlib import Path
 
 from .cold_start import measure_cold_start
+from .control import control_table, run_control_benchmarks
 from .dense_memory import run_dense_benchmarks
 from .hopfield import run_hopfield_benchmarks
 from .kernels import run_kernel_benchmarks
@@ -66,6 +67,8 @@ def main(argv=None):
     print(_hopfield_table(hopfield), flush=True)
     dense = run_dense_benchmarks(quick=args.quick)
     print(_dense_table(dense), flush=True)
+    control = run_control_benchmarks(quick=args.quick)
+    print(control_table(control), flush=True)
     cold = measure_cold_start()
     print(f"cold start (first 100-step HMC run, 1000 chains, fresh process): "
           f"{cold['cold_cache']:.2f} s with an empty numba cache, "
@@ -74,6 +77,7 @@ def main(argv=None):
         "kernels": rows,
         "hopfield": hopfield,
         "dense_memory": dense,
+        "control": control,
         "cold_start_s": cold,
         "machine": {"processor": platform.processor() or platform.machine(),
                     "cpus": os.cpu_count(), "python": platform.python_version()},

@@ -1,20 +1,22 @@
 """landscape_app: interactive energy landscapes, samplers and associative memories.
 
     from landscape_app import landscapes, samplers          # models and kernels (no Panel)
-    from landscape_app import Explorer, Compare, Hopfield, Krotov   # the views, for notebooks
+    from landscape_app import Explorer, Compare, Hopfield, Krotov, Control   # views, notebooks
     from landscape_app.hopfield import HopfieldNetwork, ContinuousHopfield
     from landscape_app.krotov import DenseAssociativeMemory, ModernHopfield, check_closure
+    from landscape_app.control import ControlledHopfield
 """
 
 from . import landscapes, samplers
 
 __version__ = "0.1.0"
-__all__ = ["Compare", "Explorer", "Hopfield", "Krotov", "__version__", "landscapes", "samplers"]
+__all__ = ["Compare", "Control", "Explorer", "Hopfield", "Krotov", "__version__", "landscapes",
+           "samplers"]
 
 
 def __getattr__(name):
     # the views import Panel and HoloViews: only when asked for
-    if name in ("Explorer", "Compare", "Hopfield", "Krotov"):
+    if name in ("Explorer", "Compare", "Hopfield", "Krotov", "Control"):
         from . import views
 
         return getattr(views, name)

@@ -34,3 +34,40 @@ class Window(param.NumericTuple):
                 f"Window parameter {self.name!r} must satisfy x_min < x_max and y_min < y_max, "
                 f"got {val!r}."
             )
+
+
+class SquareMatrix(param.Array):
+    """A square matrix of finite numbers, at least ``min_size`` × ``min_size`` and at most
+    ``max_size`` × ``max_size``; lists are accepted and stored as float arrays."""
+
+    __slots__ = ["min_size", "max_size"]
+
+    def __init__(self, default=None, min_size=2, max_size=200, **params):
+        self.min_size, self.max_size = min_size, max_size
+        super().__init__(default=default, **params)
+
+    def _validate_value(self, val, allow_None):
+        if val is None and allow_None:
+            return
+        import numpy as np
+
+        array = np.asarray(val)
+        if array.dtype.kind not in "biuf":
+            raise ValueError(f"{self.name!r} must be a matrix of numbers, got dtype {array.dtype}")
+        if array.ndim != 2 or array.shape[0] != array.shape[1]:
+            raise ValueError(f"{self.name!r} must be a square matrix, got shape {array.shape}")
+        if not self.min_size <= array.shape[0] <= self.max_size:
+            raise ValueError(f"{self.name!r} must be between {self.min_size} × {self.min_size} "
+                             f"and {self.max_size} × {self.max_size}, got {array.shape}")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{self.name!r} must be finite (no NaN or inf)")
+
+    def __set__(self, obj, val):
+        import numpy as np
+
+        if val is not None and not isinstance(val, np.ndarray):
+            self._validate_value(val, self.allow_None)
+            val = np.asarray(val, dtype=float)
+        elif isinstance(val, np.ndarray) and val.dtype.kind in "biu":
+            val = val.astype(float)
+        super().__set__(obj, val)

@@ -363,3 +363,28 @@ def test_krotov_page_races_recalls_and_checks_closure(page, app_url):
     field.press("Enter")
     page.wait_for_selector("text=closure condition violated", timeout=30_000)
     assert page.console_errors == []
+
+
+# -- control (/control) -------------------------------------------------------------------------
+def test_control_page_solves_plays_learns_and_forgets(page, app_url):
+    page.goto(app_url + "/control")
+    page.wait_for_selector("span.outcome-badge:has-text('recorded')", timeout=90_000)
+    assert "E of the symmetric part" in page.evaluate(TITLES)
+    # a preset re-solves: the authors' wandering case
+    select = page.locator("select").filter(has_text="Wander").first
+    select.select_option(label="Wander (α = 0.5, λ = 0.25)")
+    page.wait_for_selector("span.outcome-badge:has-text('wandering')", timeout=30_000)
+    page.get_by_role("button", name="Play", exact=True).click()
+    deadline = time.monotonic() + 30
+    while step_count(page) < 3 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert step_count(page) >= 3  # the landscape of A + ξ(t) is being replayed
+    page.get_by_role("button", name="Pause", exact=True).click()
+    select.select_option(label="Record (α = 0.9995)")
+    page.wait_for_selector("span.outcome-badge:has-text('recorded')", timeout=30_000)
+    page.get_by_text("Iterated learning", exact=True).click()
+    for _ in range(2):
+        page.get_by_role("button", name="Learn one round").click()
+        page.wait_for_timeout(500)
+    page.wait_for_selector("table.memory-table td:has-text('forgotten')", timeout=30_000)
+    assert page.console_errors == []

@@ -116,7 +116,9 @@ def test_pages_and_cli():
                                     "landscape_app.krotov", "landscape_app.krotov.race",
                                     "landscape_app.krotov.closure_session",
                                     "landscape_app.krotov.capacity",
-                                    "landscape_app.krotov.settings"])
+                                    "landscape_app.krotov.settings",
+                                    "landscape_app.control", "landscape_app.control.session",
+                                    "landscape_app.control.multistart"])
 def test_models_and_kernels_do_not_import_panel(module):
     code = (f"import sys, {module}; "
             f"assert not any(m.split('.')[0] in ('panel', 'holoviews', 'bokeh') "

@@ -44,3 +44,11 @@ def krotov_page():
 
     _extensions()
     return [], [Krotov()]
+
+
+@page("control", "Control", "Memories recorded, forgotten and restored by bounded optimal control")
+def control_page():
+    from ..views.control import Control
+
+    _extensions()
+    return [], [Control()]

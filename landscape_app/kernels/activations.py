@@ -5,7 +5,9 @@ the integrals G(V) = ∫ g⁻¹ that enter its energy (SCIENCE.md section 3).
     logistic  g(u) = 1/(1 + e^{−βu})        V ∈ (0, 1)    G(V) = β⁻¹[V ln V + (1 − V) ln(1 − V)]
     arctan    g(u) = ½ + arctan(βu)/π       V ∈ (0, 1)    G(V) = −(1/(πβ)) ln sin(πV)
 
-β is the gain (for arctan the authors' ε = 1/β). G is integrated from 0 for tanh and logistic
+β is the gain (for arctan the authors' ε = 1/β). The step g(u) = 1 for u > 0, else 0 (the
+authors' binary neuron; g′ = 0) serves the controlled networks only: it has no inverse, hence no
+energy. G is integrated from 0 for tanh and logistic
 and from V = ½ for arctan, where ∫₀ diverges; constants do not change dynamics or extrema.
 Every function is a numba scalar function (``code`` selects the activation) with a NumPy twin.
 """
@@ -16,7 +18,7 @@ import numpy as np
 from numba import njit
 
 ACTIVATIONS = ("tanh", "logistic", "arctan")
-TANH, LOGISTIC, ARCTAN = 0, 1, 2
+TANH, LOGISTIC, ARCTAN, STEP = 0, 1, 2, 3
 
 
 def activation_code(name: str) -> int:
@@ -36,6 +38,8 @@ def g(u, code, gain):
         return math.tanh(gain * u)
     if code == LOGISTIC:
         return 1.0 / (1.0 + math.exp(-gain * u))
+    if code == STEP:
+        return 1.0 if u > 0.0 else 0.0
     return 0.5 + math.atan(gain * u) / math.pi
 
 
@@ -48,6 +52,8 @@ def g_prime(u, code, gain):
     if code == LOGISTIC:
         s = 1.0 / (1.0 + math.exp(-gain * u))
         return gain * s * (1.0 - s)
+    if code == STEP:
+        return 0.0
     z = gain * u
     return gain / (math.pi * (1.0 + z * z))
 
@@ -82,6 +88,8 @@ def g_numpy(u, name, gain):
         return np.tanh(gain * u)
     if name == "logistic":
         return 1.0 / (1.0 + np.exp(-gain * u))
+    if name == "step":
+        return np.where(u > 0, 1.0, 0.0)
     return 0.5 + np.arctan(gain * u) / np.pi
 
 
