@@ -124,3 +124,19 @@ def page(chromium_browser):
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     yield page
     context.close()
+
+
+def rendered_tabs(view):
+    """Render a tabbed page into a fresh Bokeh document, opening every tab as a user would;
+    yields the view and stops it afterwards (use with ``yield from`` in a fixture)."""
+    import panel as pn
+    from bokeh.document import Document
+
+    doc = Document()
+    pn.state.curdoc = doc
+    pn.panel(view).get_root(doc)
+    for tab in range(len(view.parts)):
+        view.tabs.active = tab
+    view.tabs.active = 0
+    yield view
+    view.stop()

@@ -265,3 +265,14 @@ def test_divergence_is_reported_with_its_step():
 def test_problem_converts_python_numbers():
     p = Problem(np.eye(2), np.zeros((2, 2)), np.zeros(2), 3, 1, 0, 1, 2, 10)
     assert isinstance(p.mu, float) and isinstance(p.dt, float) and p.n_variables == 0
+
+
+def test_a_slow_drift_is_not_a_cycle():
+    """Returning within tolerance after p steps is not enough: a state creeping at 0.002 per
+    step returns within 0.01 after two steps but has no orbit."""
+    from landscape_app.control.outcomes import cycle_period
+
+    drift = np.column_stack([np.linspace(0.5, 0.6, 51), np.linspace(0.5, 0.6, 51)])
+    assert cycle_period(drift, 1e-2) is None
+    swing = np.tile([[0.0, 1.0], [1.0, 0.0]], (25, 1))
+    assert cycle_period(swing, 1e-2) == 2

@@ -3,9 +3,8 @@ playback, multistart, iterated learning and N neurons."""
 
 import holoviews as hv
 import numpy as np
-import panel as pn
 import pytest
-from bokeh.document import Document
+from conftest import rendered_tabs
 
 from landscape_app import Control
 from landscape_app.app import pages
@@ -16,14 +15,7 @@ hv.extension("bokeh", logo=False)
 @pytest.fixture
 def control():
     view = Control()
-    doc = Document()
-    pn.state.curdoc = doc
-    pn.panel(view).get_root(doc)
-    for tab in range(len(view.parts)):
-        view.tabs.active = tab
-    view.tabs.active = 0
-    yield view
-    view.stop()
+    yield from rendered_tabs(view)
 
 
 def test_the_page_is_registered():

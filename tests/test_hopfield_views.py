@@ -2,9 +2,8 @@
 
 import holoviews as hv
 import numpy as np
-import panel as pn
 import pytest
-from bokeh.document import Document
+from conftest import rendered_tabs
 
 from landscape_app import Hopfield
 from landscape_app.app import pages
@@ -17,14 +16,7 @@ hv.extension("bokeh", logo=False)
 @pytest.fixture
 def hopfield():
     view = Hopfield()
-    doc = Document()
-    pn.state.curdoc = doc
-    pn.panel(view).get_root(doc)
-    for tab in range(len(view.parts)):  # build every tab as a user opening them would
-        view.tabs.active = tab
-    view.tabs.active = 0
-    yield view
-    view.stop()
+    yield from rendered_tabs(view)
 
 
 def test_the_page_is_registered():
