@@ -187,8 +187,9 @@ class Experiment(param.Parameterized):
                 settings = dict(self.scene.suggestions.get(method, {}))
             except Exception:
                 settings = {}
-        shared = {k: getattr(self, k) for k in SHARED_SAMPLER_PARAMS}
-        return cls(landscape=self.scene.landscape, **shared, **settings)
+        # the experiment owns the shared settings (a suggested cooling rate included)
+        settings.update({k: getattr(self, k) for k in SHARED_SAMPLER_PARAMS})
+        return cls(landscape=self.scene.landscape, **settings)
 
     @property
     def sampler(self) -> samplers.Sampler:

@@ -219,6 +219,66 @@ def test_the_url_reopens_the_same_scene(page, app_url):
     assert page.console_errors == []
 
 
+def shown_sampler(page) -> str:
+    """The sampler the server runs, as its diagnostics table reports it."""
+    row = page.locator("tr", has_text="Sampler").first
+    return row.locator("td").nth(1).inner_text().strip()
+
+
+def test_choosing_a_sampler_applies_that_sampler(page, app_url):
+    """The URL sync once fought the widget: the first choice reverted to HMC with "settings in
+    the link were not valid", every later one applied the previous choice."""
+    open_page(page, app_url + "/explorer")
+    select = page.locator("select").nth(1)
+    for choice in ("Langevin", "RandomWalkMetropolis", "MALA", "UnderdampedLangevin"):
+        select.select_option(choice)
+        assert wait_for(lambda choice=choice: shown_sampler(page) == choice), shown_sampler(page)
+        assert wait_for(lambda choice=choice: f"sampler={choice}" in address(page))
+        page.wait_for_timeout(1200)  # the address bar's echo comes back a round trip later
+        assert select.input_value() == choice
+        assert shown_sampler(page) == choice
+        assert f"sampler={choice}" in address(page)
+    # by keyboard: the option after UnderdampedLangevin
+    options = select.locator("option").all_inner_texts()
+    expected = options[options.index("UnderdampedLangevin") + 1]
+    select.focus()
+    page.keyboard.press("ArrowDown")
+    assert wait_for(lambda: shown_sampler(page) == expected), shown_sampler(page)
+    page.wait_for_timeout(1200)
+    assert shown_sampler(page) == expected and select.input_value() == expected
+    assert page.locator("text=were not valid").count() == 0
+    assert page.console_errors == []
+
+
+def test_every_selector_applies_the_choice_made(page, app_url):
+    """The same race on the other selectors: landscape and schedule (explorer), landscape
+    (compare), pattern source and rule (Hopfield)."""
+    open_page(page, app_url + "/explorer")
+    landscape, schedule = page.locator("select").nth(0), page.get_by_label("Schedule")
+    for choice in ("double_well", "himmelblau"):
+        landscape.select_option(choice)
+        assert wait_for(lambda choice=choice: f"landscape={choice}" in address(page))
+        page.wait_for_timeout(1200)
+        assert landscape.input_value() == choice and f"landscape={choice}" in address(page)
+    for choice in ("exponential", "logarithmic"):
+        schedule.select_option(choice)
+        assert wait_for(lambda choice=choice: f"schedule={choice}" in address(page))
+        page.wait_for_timeout(1200)
+        assert schedule.input_value() == choice and f"schedule={choice}" in address(page)
+    assert page.locator("text=were not valid").count() == 0
+
+    page.goto(app_url + "/hopfield")
+    page.wait_for_selector("span.step-status", timeout=90_000)
+    rule = page.get_by_label("Rule")
+    for choice in ("storkey", "pseudo_inverse"):
+        rule.select_option(choice)
+        assert wait_for(lambda choice=choice: f"rule={choice}" in address(page))
+        page.wait_for_timeout(1200)
+        assert rule.input_value() == choice and f"rule={choice}" in address(page)
+    assert page.locator("text=were not valid").count() == 0
+    assert page.console_errors == []
+
+
 def test_trajectories_download_as_csv(page, app_url):
     open_page(page, app_url + "/explorer")
     page.get_by_role("button", name="Step", exact=True).click()

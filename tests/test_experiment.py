@@ -54,6 +54,19 @@ def test_landscape_change_retunes_and_optimizers_run_cold():
     assert exp.schedule == "exponential" and exp.temperature == 1.0
 
 
+@pytest.mark.parametrize("method", list(__import__("landscape_app").samplers.METHODS))
+def test_every_method_can_be_chosen_and_run(method):
+    """Choosing simulated annealing in the explorer once failed: its suggested cooling rate and
+    the experiment's were both passed to the sampler ("multiple values for 'cooling_rate'")."""
+    exp = Experiment(landscape="double_well", method="HMC", n_chains=20)
+    exp.method = method
+    assert exp.error == ""
+    assert exp.sampler.__class__.__name__ == method
+    exp.advance(3)
+    assert exp.steps_done == 3
+    assert Experiment(landscape="double_well", method=method, n_chains=5).error == ""
+
+
 def test_explicit_settings_are_kept():
     exp = Experiment(landscape="double_well", method="MALA", temperature=2.0)
     assert exp.temperature == 2.0

@@ -17,7 +17,8 @@ from .controls import Playback, frozen_document
 from .explorer import _fmt, sampler_specific_parameters
 from .export import download_buttons, figure_html, figure_png
 from .landscape_plot import LandscapePlot
-from .widgets import MessageBox, heading, param_widgets, text_pane, write_full_query
+from .url import UrlSync, link_error_message
+from .widgets import MessageBox, heading, param_widgets, text_pane
 
 #: frames between two recomputations of ESS (ArviZ) while playing
 TABLE_EVERY = 25
@@ -65,10 +66,12 @@ class Compare(pn.viewable.Viewer):
         c.param.watch(self._on_methods, ["methods"])
         c.param.watch(self._on_shared, ["temperature", "n_chains", "seed"])
         c.param.watch(self._on_error, ["error"])
-        if sync_url and pn.state.location is not None:
-            mapping = {v: k for k, v in URL_PARAMETERS.items()}
-            pn.state.location.sync(c, mapping, on_error=self._url_error)
-            pn.state.onload(lambda: write_full_query((c, mapping)))
+        self.url = UrlSync() if sync_url else None
+        if self.url is not None and self.url.active:
+            refused = self.url.bind(c, {v: k for k, v in URL_PARAMETERS.items()})
+            if refused:
+                self._url_error(refused)
+            self.url.write_on_load()
         self.redraw(table=True)
 
     def _build_widgets(self):
@@ -113,8 +116,7 @@ class Compare(pn.viewable.Viewer):
         self.error_alert.show(event.new, "danger")
 
     def _url_error(self, values):
-        self.playback.show(f"Some settings in the link were not valid and were ignored: "
-                           f"{', '.join(sorted(values))}")
+        self.playback.show(link_error_message(values))
 
     # -- frames ----------------------------------------------------------------------------------
     def advance(self, n_steps: int):

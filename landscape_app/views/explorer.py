@@ -17,7 +17,8 @@ from . import elements
 from .controls import Playback, frozen_document
 from .export import download_buttons, figure_html, figure_png
 from .landscape_plot import LandscapePlot
-from .widgets import MessageBox, heading, param_widgets, query_values, text_pane, write_full_query
+from .url import UrlSync, link_error_message
+from .widgets import MessageBox, heading, param_widgets, text_pane
 
 #: parameters of the experiment kept in the page's URL (query name: parameter)
 URL_PARAMETERS = {
@@ -76,6 +77,7 @@ class Explorer(pn.viewable.Viewer):
         exp.param.watch(self._on_error, ["error"])
         self._watch_landscape_params()
         self._synced_sampler = None
+        self.url = None
         if sync_url:
             self._sync_location()
         self.redraw()
@@ -158,50 +160,35 @@ class Explorer(pn.viewable.Viewer):
 
     # -- URL -------------------------------------------------------------------------------------
     def _sync_location(self):
-        location = pn.state.location
-        if location is None:
+        self.url = UrlSync()
+        if not self.url.active:
             return
         exp = self.experiment
+        mapping = {v: k for k, v in URL_PARAMETERS.items()}
         # the scene first, tuned as if chosen by hand (a hand-written link may give nothing
         # else); then every explicit setting of the link over it, without re-tuning
-        query = location.query_params
-        scene = {URL_PARAMETERS[q]: query[q] for q in ("landscape", "expression", "sampler")
-                 if q in query}
-        if scene:
+        with self.url.hold():
+            refused = self.url.apply(exp, mapping, names=("landscape", "expression", "method"))
+            autotune, exp.autotune = exp.autotune, False
             try:
-                exp.param.update(**scene)
-            except Exception:
-                self._url_error(scene)
-        autotune, exp.autotune = exp.autotune, False
-        try:
-            location.sync(exp, {v: k for k, v in URL_PARAMETERS.items()},
-                          on_error=self._url_error)
-            self._sync_sampler_location()
-        finally:
-            exp.autotune = autotune
-        pn.state.onload(self._write_query)
+                refused += self.url.bind(exp, mapping)
+                refused += self._bind_sampler(apply=True)
+            finally:
+                exp.autotune = autotune
+        if refused:
+            self._url_error(set(refused))
+        self.url.write_on_load()
 
-    def _write_query(self):
+    def _bind_sampler(self, apply=False):
         sampler = self.experiment.sampler
-        write_full_query(
-            (self.experiment, {v: k for k, v in URL_PARAMETERS.items()}),
-            (sampler, {p: p for p in sampler_specific_parameters(sampler)}))
+        if self._synced_sampler is not None:
+            self.url.unbind(self._synced_sampler)
+        self._synced_sampler = sampler
+        names = sampler_specific_parameters(sampler)
+        return self.url.bind(sampler, {p: p for p in names}, apply=apply)
 
     def _url_error(self, values):
-        self.playback.show(f"Some settings in the link were not valid and were ignored: "
-                           f"{', '.join(sorted(values))}")
-
-    def _sync_sampler_location(self):
-        location = pn.state.location
-        if location is None:
-            return
-        if self._synced_sampler is not None:
-            location.unsync(self._synced_sampler)
-        sampler = self.experiment.sampler
-        names = sampler_specific_parameters(sampler)
-        location.sync(sampler, {p: p for p in names}, on_error=self._url_error)
-        self._synced_sampler = sampler
-        location.update_query(**query_values(sampler, {p: p for p in names}))
+        self.playback.show(link_error_message(values))
 
     # -- reactions -------------------------------------------------------------------------------
     def _watch_landscape_params(self):
@@ -224,7 +211,8 @@ class Explorer(pn.viewable.Viewer):
     def _on_method_change(self, *events):
         self._refresh_dynamic_widgets()
         if self._synced_sampler is not None:
-            self._sync_sampler_location()
+            with self.url.hold():
+                self._bind_sampler()
         self.redraw()
 
     def _on_reset_params(self, *events):

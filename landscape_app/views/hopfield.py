@@ -6,7 +6,7 @@ from .hopfield_capacity import CapacityView
 from .hopfield_pair import TwoNeuronsView
 from .hopfield_plane import EnergyPlaneView
 from .hopfield_recall import RecallView
-from .widgets import write_full_query
+from .url import UrlSync, link_error_message
 
 # the recall's settings and the open tab are kept in the page's URL (a bookmark reopens them)
 RECALL_URL = ("source", "n_patterns", "rule", "mode", "threshold", "target", "noise", "seed")
@@ -32,16 +32,13 @@ class Hopfield(pn.viewable.Viewer):
             self._sync_location()
 
     def _sync_location(self):
-        location = pn.state.location
-        recall, tabs = {p: p for p in RECALL_URL}, {"active": "tab"}
-        location.sync(self.recall.session, recall, on_error=self._url_error)
-        location.sync(self.tabs, tabs)
-        pn.state.onload(lambda: write_full_query((self.recall.session, recall),
-                                                 (self.tabs, tabs)))
-
-    def _url_error(self, values):
-        self.recall.playback.show(f"Some settings in the link were not valid and were ignored: "
-                                  f"{', '.join(sorted(values))}")
+        self.url = UrlSync()
+        with self.url.hold():
+            refused = self.url.bind(self.recall.session, {p: p for p in RECALL_URL})
+            refused += self.url.bind(self.tabs, {"active": "tab"})
+        if refused:
+            self.recall.playback.show(link_error_message(refused))
+        self.url.write_on_load()
 
     def __panel__(self):
         return self.tabs

@@ -1,7 +1,6 @@
-"""Widgets generated from Param objects, and the page's URL query synced with them."""
+"""Widgets generated from Param objects, text panes and message boxes."""
 
 import html
-import json
 
 import panel as pn
 import param
@@ -68,34 +67,3 @@ def param_widgets(parameterized, parameters, **options) -> pn.Param:
     widgets.update(options.pop("widgets", {}))
     return pn.Param(parameterized.param, parameters=list(parameters), widgets=widgets,
                     show_name=False, **options)
-
-
-def query_values(parameterized, mapping: dict) -> dict:
-    """{query name: serialised value} for ``mapping`` = {parameter: query name}."""
-    out = {}
-    for name, query in mapping.items():
-        value = getattr(parameterized, name)
-        if value is None:
-            continue
-        try:
-            value = parameterized.param[name].serialize(value)
-        except Exception:
-            pass
-        out[query] = value if isinstance(value, str) else json.dumps(value)
-    return out
-
-
-def write_full_query(*synced) -> None:
-    """Put every synced setting in the URL once the page has loaded.
-
-    ``Location.sync`` writes the query when it is called, but the browser then reports its own
-    (empty or partial) location and replaces it; writing again after load makes the address bar
-    a complete bookmark of the scene from the start. ``synced``: (parameterized, mapping) pairs.
-    """
-    location = pn.state.location
-    if location is None:
-        return
-    query = {}
-    for parameterized, mapping in synced:
-        query.update(query_values(parameterized, mapping))
-    location.update_query(**query)
