@@ -21,6 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--allow-websocket-origin", action="append", default=None,
                         metavar="HOST[:PORT]",
                         help="a host allowed to connect by websocket (repeatable)")
+    parser.add_argument("--num-procs", type=int, default=1, metavar="N",
+                        help="server processes sharing the port, for a bigger class (1); "
+                             "see README")
+    parser.add_argument("--no-warm-up", dest="warm", action="store_false",
+                        help="do not compile the numba kernels before serving (the first "
+                             "click of each kind then waits for them)")
     return parser
 
 
@@ -29,7 +35,8 @@ def main(argv=None) -> None:
     from .app import serve
 
     serve(port=args.port, address=args.address, show=args.show, num_threads=args.num_threads,
-          allow_websocket_origin=args.allow_websocket_origin)
+          allow_websocket_origin=args.allow_websocket_origin, num_procs=args.num_procs,
+          warm=args.warm)
 
 
 if __name__ == "__main__":

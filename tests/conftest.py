@@ -81,7 +81,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_http(url, timeout=90.0):
+def wait_for_http(url, timeout=600.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -1,10 +1,13 @@
 """Serving: every registered page under its slug, the root redirecting to the explorer."""
 
 import json
+import subprocess
+import sys
 
 import panel as pn
 from tornado.web import RedirectHandler, RequestHandler
 
+from ..warmup import warm_up
 from . import pages as _pages  # noqa: F401  (registers the pages)
 from .errors import report_exception
 from .shell import PAGES, render
@@ -33,16 +36,40 @@ class HealthHandler(RequestHandler):
         self.write(json.dumps({"status": "ok", **players_report()}))
 
 
+def prepare(num_procs=1, stream=sys.stderr) -> dict:
+    """Before the address is announced: every kernel compiled (or loaded from numba's cache)
+    and the views imported, so that a first visitor's first click does not wait.
+
+    With several processes the kernels are only compiled into the cache here, in a child
+    process: the server forks its workers after this, and a process forked after numba's
+    OpenMP threads have started may deadlock in them.
+    """
+    if num_procs == 1:
+        info = warm_up(stream=stream)
+        from .. import views  # noqa: F401  (Panel, HoloViews and every view: imported once here)
+
+        return info
+    subprocess.run([sys.executable, "-m", "landscape_app.warmup"], check=True)
+    return {"cold": None}
+
+
 def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket_origin=None,
-          start=True):
-    """Serve the app; blocks until interrupted when ``start``."""
+          start=True, num_procs=1, warm=True):
+    """Serve the app; blocks until interrupted when ``start``.
+
+    ``warm``: compile the kernels before serving (see ``prepare``); ``num_procs``: worker
+    processes sharing the port (a bigger class; Linux and macOS).
+    """
+    if warm:
+        prepare(num_procs)
     if num_threads is not None:
         pn.config.nthreads = num_threads
     pn.config.exception_handler = report_exception
     origins = allow_websocket_origin or [f"localhost:{port}", f"127.0.0.1:{port}"]
     first = PAGES[0].slug
+    extra = {"num_procs": num_procs} if num_procs != 1 else {}
     return pn.serve(
-        pages(), port=port, address=address, show=show, websocket_origin=origins,
+        pages(), port=port, address=address, show=show, websocket_origin=origins, **extra,
         title={p.slug: f"landscape_app · {p.title}" for p in PAGES}, start=start,
         extra_patterns=[(r"/", RedirectHandler, {"url": f"/{first}"}),
                         (r"/health", HealthHandler)],

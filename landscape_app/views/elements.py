@@ -5,6 +5,8 @@ flat arrays streams far faster than one glyph per chain), choosing colour limits
 levels from the energies, picking markers for critical points.
 """
 
+import weakref
+
 import holoviews as hv
 import numpy as np
 from bokeh.palettes import Greys256, Viridis256
@@ -18,6 +20,25 @@ CRITICAL_STYLE = {
 }
 TRAJECTORY_COLOR = "#ffd166"
 CURRENT_COLOR = "#ffffff"
+
+
+def weak_hook(method, *args):
+    """A HoloViews plot hook calling ``method(*args, plot, element)`` without keeping the
+    method's object alive.
+
+    HoloViews keeps the options given to ``.opts`` (hooks included) in a process-wide store,
+    ``hv.Store.custom_options()``, for as long as an element using them exists; an element
+    cached in a page's ``DynamicMap`` lives as long as the page. A hook bound to the page's
+    plot therefore made a cycle through that global store that no closed session could leave:
+    every explorer tab ever opened stayed in memory.
+    """
+    ref = weakref.WeakMethod(method)
+
+    def hook(plot, element):
+        bound = ref()
+        if bound is not None:
+            bound(*args, plot, element)
+    return hook
 
 
 def color_limits(energy: np.ndarray) -> tuple[float, float]:

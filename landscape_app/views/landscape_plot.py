@@ -91,7 +91,7 @@ class LandscapePlot(param.Parameterized):
     def _energy_image(self, data):
         xs, ys, energy = self.experiment.scene.grid(self.resolution)
         return elements.energy_image(xs, ys, energy, self.show_contours).opts(
-            colorbar=self.colorbar, hooks=[self._capture_figure])
+            colorbar=self.colorbar, hooks=[elements.weak_hook(self._capture_figure)])
 
     def _capture_figure(self, plot, element):
         figure = plot.state
@@ -129,19 +129,18 @@ class LandscapePlot(param.Parameterized):
             pn.state.execute(self._follow_window)
 
     # -- the chains ------------------------------------------------------------------------------
-    def _capture(self, role):
+    def _capture_source(self, role, plot, element):
         """A plot hook remembering the data source HoloViews made for a streamed layer."""
-        def hook(plot, element):
-            source = plot.handles.get("source")
-            if source is not None and source not in self._sources[role]:
-                # named so that tests and the frame-rate benchmark can find them in the page
-                source.name = f"{self.source_prefix}_{role}"
-                self._sources[role].append(source)
-        return hook
+        source = plot.handles.get("source")
+        if source is not None and source not in self._sources[role]:
+            # named so that tests and the frame-rate benchmark can find them in the page
+            source.name = f"{self.source_prefix}_{role}"
+            self._sources[role].append(source)
 
     def _streamed(self, data):
         return hv.Overlay([
-            elements.streamed_element(role, data[role]).opts(hooks=[self._capture(role)])
+            elements.streamed_element(role, data[role]).opts(
+                hooks=[elements.weak_hook(self._capture_source, role)])
             for role in elements.STREAMED_LAYERS])
 
     def stream_data(self, proposals=True) -> dict:

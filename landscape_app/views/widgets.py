@@ -53,6 +53,33 @@ def heading(text: str) -> pn.widgets.StaticText:
     return text_pane(f"<h3 style='margin:0.6em 0 0.2em 0'>{html.escape(text)}</h3>")
 
 
+class EditableSlider(pn.widgets.EditableFloatSlider):
+    """Panel's editable float slider without its entry in Panel's registry of JavaScript links.
+
+    Panel's version extends the slider's range in the browser (a ``jscallback`` from the number
+    box to the slider) when a value outside it is typed. That callback lives in a class-level
+    ``WeakKeyDictionary`` whose entry can never die (its value leads back to its key), and it
+    held the edited model and, through the model's watchers, a closed session's whole page.
+    The range is extended here in Python instead.
+    """
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        from panel.links import Callback
+
+        Callback.registry.pop(self._value_edit, None)
+        self._value_edit.param.watch(self._extend_range, "value")
+
+    def _extend_range(self, event):
+        value = event.new
+        if value is None:
+            return
+        if value < self._slider.start:
+            self._slider.start = value
+        elif value > self._slider.end:
+            self._slider.end = value
+
+
 #: numbro format that shows small values (step sizes of 1e-4) instead of rounding them to 0
 FLOAT_FORMAT = "0.[000000]"
 
@@ -63,7 +90,7 @@ def param_widgets(parameterized, parameters, **options) -> pn.Param:
     for name in parameters:
         p = parameterized.param[name]
         if isinstance(p, param.Number) and not isinstance(p, param.Integer):
-            widgets[name] = {"type": pn.widgets.EditableFloatSlider, "format": FLOAT_FORMAT}
+            widgets[name] = {"type": EditableSlider, "format": FLOAT_FORMAT}
     widgets.update(options.pop("widgets", {}))
     return pn.Param(parameterized.param, parameters=list(parameters), widgets=widgets,
                     show_name=False, **options)

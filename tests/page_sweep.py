@@ -1,0 +1,39 @@
+"""Open every page as a first visitor does, in process: render it, open each tab, play a frame.
+
+Used by the warm-up test (after ``warm_up`` nothing here may compile) and by the first-use
+benchmark.
+"""
+
+import holoviews as hv
+import panel as pn
+from bokeh.document import Document
+
+
+def render(view):
+    doc = Document()
+    pn.state.curdoc = doc
+    pn.panel(view).get_root(doc)
+    return view
+
+
+def visit_every_page(report=lambda label: None):
+    from landscape_app.views import Compare, Control, Explorer, Hopfield, Krotov
+
+    hv.extension("bokeh", logo=False)
+    for cls in (Explorer, Compare):
+        view = render(cls())
+        report(f"{cls.__name__} rendered")
+        view.playback.frame()
+        report(f"{cls.__name__} first frame")
+        view.playback.stop()
+    for cls in (Hopfield, Krotov, Control):
+        view = render(cls())
+        report(f"{cls.__name__} rendered")
+        for i, (name, part) in enumerate(view.parts):
+            view.tabs.active = i
+            report(f"{cls.__name__} tab {name}")
+            playback = getattr(part, "playback", None)
+            if playback is not None:
+                playback.frame()
+                report(f"{cls.__name__} tab {name} first frame")
+        view.stop()
