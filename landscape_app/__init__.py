@@ -2,6 +2,7 @@
 
     from landscape_app import landscapes, samplers          # models and kernels (no Panel)
     from landscape_app import Explorer, Compare, Hopfield, Krotov, Control   # views, notebooks
+    landscape_app.extension()                 # in a notebook: Panel with no CDN (offline)
     from landscape_app.hopfield import HopfieldNetwork, ContinuousHopfield
     from landscape_app.krotov import DenseAssociativeMemory, ModernHopfield, check_closure
     from landscape_app.control import ControlledHopfield
@@ -10,8 +11,8 @@
 from . import landscapes, samplers
 
 __version__ = "0.1.0"
-__all__ = ["Compare", "Control", "Explorer", "Hopfield", "Krotov", "__version__", "landscapes",
-           "samplers"]
+__all__ = ["Compare", "Control", "Explorer", "Hopfield", "Krotov", "__version__", "extension",
+           "landscapes", "samplers"]
 
 
 def __getattr__(name):
@@ -20,4 +21,8 @@ def __getattr__(name):
         from . import views
 
         return getattr(views, name)
+    if name == "extension":
+        from .views.notebook import extension
+
+        return extension
     raise AttributeError(f"module 'landscape_app' has no attribute {name!r}")

@@ -448,3 +448,33 @@ def test_control_page_solves_plays_learns_and_forgets(page, app_url):
         page.wait_for_timeout(500)
     page.wait_for_selector("table.memory-table td:has-text('forgotten')", timeout=30_000)
     assert page.console_errors == []
+
+
+def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
+    """Offline: every page and every tab, served, requests nothing from another host (the
+    Bootstrap theme's CSS was once seen fetched from Panel's CDN)."""
+    from urllib.parse import urlparse
+
+    context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000})
+    refused = []
+
+    def offline(route):
+        host = urlparse(route.request.url).hostname
+        if route.request.url.startswith("http") and host not in ("127.0.0.1", "localhost"):
+            refused.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", offline)
+    try:
+        page = context.new_page()
+        for slug in ("explorer", "compare", "hopfield", "krotov", "control"):
+            page.goto(f"{app_url}/{slug}")
+            page.wait_for_selector("span.step-status", timeout=90_000)
+            for tab in page.get_by_role("tab").all():
+                tab.click()
+                page.wait_for_timeout(800)
+        assert refused == [], sorted(set(refused))[:5]
+    finally:
+        context.close()

@@ -174,5 +174,6 @@ class Playback(pn.viewable.Viewer):
     def __panel__(self):
         buttons = pn.Row(self.play_button, self.pause_button, self.step_button,
                          self.reset_button, self.status, align="center")
-        return pn.Column(pn.Row(buttons, self.speed_slider), self.alert,
-                         sizing_mode="stretch_width")
+        # wraps: the speed goes under the buttons where the page (a notebook cell) is narrow
+        return pn.Column(pn.FlexBox(buttons, self.speed_slider, align_items="center"),
+                         self.alert, sizing_mode="stretch_width")

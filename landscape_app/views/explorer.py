@@ -324,11 +324,12 @@ class Explorer(pn.viewable.Viewer):
             # drawn right after the page has loaded: the landscape shows sooner
             return pn.panel(lambda: pn.pane.HoloViews(plot), defer_load=True)
 
+        # FlexBoxes: side by side in a wide page, one under the other in a notebook's cell
         return pn.Column(
             self.playback, self.error_alert,
-            pn.Row(pn.Column(self.plot_pane, self.legend),
-                   pn.Column(self.numbers, deferred(self.trace))),
-            pn.Row(deferred(self.marginals["x"]), deferred(self.marginals["y"])),
+            pn.FlexBox(pn.Column(self.plot_pane, self.legend),
+                       pn.Column(self.numbers, deferred(self.trace))),
+            pn.FlexBox(deferred(self.marginals["x"]), deferred(self.marginals["y"])),
             self.download_widgets(),
             sizing_mode="stretch_width")
 

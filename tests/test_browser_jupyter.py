@@ -1,0 +1,107 @@
+"""The views in a real JupyterLab driven by Chromium, with the internet cut off.
+
+A lecture hall often has no internet: the README's notebook snippet must render and animate
+with every request to another host refused (the route below aborts them and records them).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from conftest import free_port
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+README = Path(__file__).parent.parent / "README.md"
+CELL = ('import landscape_app; landscape_app.extension()\n'
+        'from landscape_app import Explorer\n'
+        'Explorer(landscape="muller_brown", sampler="HMC")')
+
+
+def notebook(path: Path, source: str):
+    path.write_text(json.dumps({
+        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
+                   "execution_count": None}],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5}))
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    pytest.importorskip("jupyterlab")
+    notebook(tmp_path / "lecture.ipynb", CELL)
+    port = free_port()
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    lab = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+         "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
+         f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=",
+         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--allow-root"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                lab.kill()
+                raise
+            time.sleep(0.5)
+    yield url
+    lab.terminate()
+    lab.wait(timeout=30)
+
+
+def test_the_readme_snippet_is_the_one_tested():
+    text = README.read_text()
+    for line in CELL.splitlines():
+        assert line in text, f"README's notebook snippet lacks: {line}"
+
+
+def test_the_explorer_renders_and_plays_in_jupyterlab_offline(chromium_browser, jupyterlab):
+    context = chromium_browser.new_context(viewport={"width": 1400, "height": 2000})
+    refused = []
+
+    def offline(route):
+        host = urlparse(route.request.url).hostname
+        if route.request.url.startswith("http") and host not in ("127.0.0.1", "localhost"):
+            refused.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    try:
+        page.goto(jupyterlab + "/lab/tree/lecture.ipynb")
+        page.wait_for_selector(".jp-Notebook", timeout=120_000)
+        page.wait_for_timeout(2000)
+        page.locator(".jp-Cell").first.click()
+        page.keyboard.press("Shift+Enter")
+        page.locator(".jp-OutputArea-output canvas").first.wait_for(timeout=120_000)
+        output = page.locator(".jp-OutputArea-output", has=page.locator("span.step-status"))
+        step = output.locator("span.step-status").first
+        assert step.inner_text().strip() == "step 0"
+        output.get_by_role("button", name="Play", exact=True).click()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and step.inner_text().strip() == "step 0":
+            page.wait_for_timeout(200)
+        first = int(step.inner_text().split()[-1])
+        page.wait_for_timeout(1500)
+        assert int(step.inner_text().split()[-1]) > first > 0, "Play did not animate"
+        # the whole view fits the cell's width: nothing cut on the right
+        width, visible = output.evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert width <= visible + 2, f"the view overflows the output ({width} > {visible} px)"
+        assert refused == [], f"requests to other hosts: {sorted(set(refused))[:5]}"
+    finally:
+        context.close()
