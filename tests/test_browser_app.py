@@ -471,7 +471,7 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
         page = context.new_page()
         for slug in ("explorer", "compare", "hopfield", "krotov", "control"):
             page.goto(f"{app_url}/{slug}")
-            page.wait_for_selector("span.step-status", timeout=90_000)
+            page.wait_for_selector("canvas", timeout=90_000)
             for tab in page.get_by_role("tab").all():
                 tab.click()
                 page.wait_for_timeout(800)
