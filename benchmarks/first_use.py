@@ -58,7 +58,7 @@ def _first_render(page, url):
 
 def _first_play(page, tab=None):
     if tab is not None:
-        page.get_by_role("tab", name=tab).click()
+        page.locator(".bk-tab", has_text=tab).click()
         page.wait_for_function(DRAWN, timeout=60_000, polling=50)
     step = page.locator("span.step-status:visible").first
     before = int(step.inner_text().split()[-1])

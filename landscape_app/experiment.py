@@ -27,6 +27,8 @@ OPTIMIZERS = ("GradientDescent", "Momentum", "EvolutionStrategy")
 SHARED_SAMPLER_PARAMS = ("temperature", "schedule", "cooling_rate", "anneal_steps",
                          "final_temperature", "n_chains", "seed")
 DEFAULT_EXPRESSION = "x**2 - y**2 + 0.1*(x**4 + y**4)"
+#: the view of a typed landscape: holds the default expression's minima at (0, ±√5)
+EXPRESSION_WINDOW = (-3.0, 3.0, -3.0, 3.0)
 
 
 class RingBuffer:
@@ -62,7 +64,7 @@ def build_landscape(name: str, expression: str):
     from .landscapes.expression import ExpressionError
 
     try:
-        return landscapes.from_expression(expression, window=(-2.0, 2.0, -2.0, 2.0))
+        return landscapes.from_expression(expression, window=EXPRESSION_WINDOW)
     except ExpressionError as error:
         return f"Expression not valid: {error}"
 
@@ -522,11 +524,17 @@ class Comparison(param.Parameterized):
         self.temperature = self.scene.suggestions["temperature"]
         return True
 
+    @property
+    def ordered_methods(self) -> list[str]:
+        """The chosen samplers in the registry's order: the order in which the page's sampler
+        chips show them (plots and table rows once followed the order of choosing)."""
+        return [m for m in samplers.METHODS if m in self.methods]
+
     def _build_experiments(self):
         self.experiments = [
             Experiment(scene=self.scene, method=m, temperature=self.temperature,
                        n_chains=self.n_chains, seed=self.seed)
-            for m in self.methods]
+            for m in self.ordered_methods]
         for exp in self.experiments:
             exp.ensure_basins()
 

@@ -472,7 +472,7 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
         for slug in ("explorer", "compare", "hopfield", "krotov", "control"):
             page.goto(f"{app_url}/{slug}")
             page.wait_for_selector("canvas", timeout=90_000)
-            for tab in page.get_by_role("tab").all():
+            for tab in page.locator(".bk-tab").all():
                 tab.click()
                 page.wait_for_timeout(800)
         assert refused == [], sorted(set(refused))[:5]

@@ -189,3 +189,24 @@ def test_suggested_settings_follow_the_landscape_scales():
     settings = suggest_settings(landscapes.get("double_well"))
     assert settings["temperature"] == 0.25
     assert settings["MALA"]["step_size"] == pytest.approx(0.5 / 8, rel=0.05)
+
+
+def test_the_default_expression_shows_its_minima():
+    """Its minima (0, ±√5) once lay outside the [−2, 2]² window."""
+    exp = Experiment(landscape="expression")
+    x0, x1, y0, y1 = exp.scene.window
+    minima = [c for c in exp.scene.critical_points if c.kind == "minimum"]
+    assert len(minima) == 2
+    for c in minima:
+        assert x0 < c.x < x1 and y0 < c.y < y1
+
+
+def test_the_comparison_runs_its_samplers_in_the_order_the_chips_show():
+    """The sampler chips show the chosen samplers in the registry's order; the plots once
+    followed the order of choosing (MALA, HMC, RWM shown as MALA, RWM, HMC)."""
+    comparison = Comparison(landscape="double_well", methods=["MALA", "HMC",
+                                                              "RandomWalkMetropolis"],
+                            n_chains=10)
+    assert [e.method for e in comparison.experiments] == ["MALA", "RandomWalkMetropolis", "HMC"]
+    assert [r["method"] for r in comparison.summary(with_ess=False)] == \
+        ["MALA", "RandomWalkMetropolis", "HMC"]

@@ -16,7 +16,7 @@ import param
 import pytest
 from bokeh.document import Document
 
-from landscape_app.views.widgets import EditableSlider, param_widgets
+from landscape_app.views.widgets import param_widgets
 
 hv.extension("bokeh", logo=False)
 
@@ -47,15 +47,6 @@ def collected(make) -> bool:
 
 def test_a_view_with_editable_sliders_is_freed():
     assert collected(Owner)
-
-
-def test_the_editable_slider_still_extends_its_range_when_a_value_beyond_it_is_typed():
-    slider = EditableSlider.from_param(Model().param.rate)
-    assert slider._slider.end == 1.0
-    slider._value_edit.value = 5.0
-    assert slider.value == 5.0 and slider._slider.end == 5.0
-    slider._value_edit.value = -0.0
-    assert slider._slider.start == 0.0
 
 
 @pytest.mark.parametrize("page", ["Explorer", "Compare", "Hopfield", "Krotov", "Control"])

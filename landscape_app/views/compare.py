@@ -24,13 +24,18 @@ from .widgets import MessageBox, heading, param_widgets, text_pane
 TABLE_EVERY = 25
 URL_PARAMETERS = {"landscape": "landscape", "expression": "expression", "samplers": "methods",
                   "temperature": "temperature", "n_chains": "n_chains", "seed": "seed"}
+#: headers wrap onto two lines rather than being cut ("Accepta…", "ESS / gra…")
+TABLE_CSS = """
+.tabulator-col-title { white-space: normal !important; text-overflow: clip !important;
+                       font-size: 0.9em; }
+"""
 COLUMNS = {
     "method": "Sampler",
     "acceptance_rate": "Acceptance",
     "ess_per_grad_eval": "ESS / gradient eval",
     "tv_to_exact": "TV to exact",
-    "fraction_in_global_basin": "In global-min basin",
-    "mean_exit_step": "Mean steps to leave start basin",
+    "fraction_in_global_basin": "In global basin",
+    "mean_exit_step": "Steps to leave start",
     "fraction_left_start_basin": "Left start basin",
     "grad_evals": "Gradient evals",
     "diverged": "Diverged",
@@ -53,10 +58,13 @@ class Compare(pn.viewable.Viewer):
 
         self.table = pn.widgets.Tabulator(pd.DataFrame(columns=list(COLUMNS.values())),
                                           disabled=True, show_index=False, layout="fit_columns",
-                                          sizing_mode="stretch_width", height=190)
+                                          sizing_mode="stretch_width",
+                                          stylesheets=[TABLE_CSS], widths={"Sampler": 200},
+                                          configuration={"columnDefaults": {
+                                              "headerWordWrap": True, "headerSort": False}})
         self.tv_pipe = hv.streams.Pipe(data={})
         self.tv_plot = hv.DynamicMap(elements.tv_chart, streams=[self.tv_pipe]).opts(
-            width=560, height=280, title="Distance to the exact density against cost",
+            width=720, height=300, title="Distance to the exact density against cost",
             framewise=True)
         self.error_alert = MessageBox()
         self._build_widgets()

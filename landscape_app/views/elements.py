@@ -58,30 +58,38 @@ def color_limits(energy: np.ndarray) -> tuple[float, float]:
 
 
 def contour_levels(energy: np.ndarray, n: int = 14) -> list[float]:
-    low, high = color_limits(energy)
+    """``n`` levels evenly inside the colour range of E."""
+    return contour_levels_between(*color_limits(energy), n)
+
+
+def contour_levels_between(low: float, high: float, n: int = 14) -> list[float]:
     return list(np.linspace(low, high, n + 2)[1:-1])
 
 
-def contour_pixels(energy: np.ndarray, levels) -> np.ndarray:
-    """Cells where E crosses a contour level between them and a neighbour (the lines)."""
-    index = np.digitize(np.where(np.isfinite(energy), energy, np.inf), levels)
-    lines = np.zeros(energy.shape, dtype=bool)
-    lines[:, :-1] |= index[:, :-1] != index[:, 1:]
-    lines[:-1, :] |= index[:-1, :] != index[1:, :]
-    return lines
+def contour_lines(xs, ys, energy, levels=None) -> hv.Path:
+    """Contour lines of E at ``levels`` (default: ``contour_levels``), traced by contourpy with
+    linear interpolation inside each grid cell: smooth lines at any zoom, unlike lines drawn
+    as the image's pixels (staircases on a coarse grid). One path glyph for every level."""
+    import contourpy
+
+    energy = np.asarray(energy, dtype=float)
+    levels = contour_levels(energy) if levels is None else levels
+    finite = np.isfinite(energy)
+    lines = []
+    if finite.sum() >= 4:
+        field = np.ma.masked_invalid(energy)
+        generator = contourpy.contour_generator(np.asarray(xs, float), np.asarray(ys, float),
+                                                field, line_type="Separate")
+        for level in levels:
+            lines.extend(line for line in generator.lines(level) if len(line) > 1)
+    return hv.Path(lines, kdims=["x", "y"], group="Contours").opts(
+        color="white", line_width=1, alpha=0.85)
 
 
-def energy_image(xs, ys, energy, show_contours=True) -> hv.Image:
-    """E as an image; contour lines are drawn in it as NaN cells painted white.
-
-    Drawing the lines inside the image keeps the figure to one glyph for the whole landscape:
-    every extra layer costs each streamed frame several milliseconds in HoloViews.
-    """
+def energy_image(xs, ys, energy) -> hv.Image:
+    """E as an image, coloured from its minimum to its 75th percentile (``color_limits``)."""
     low, high = color_limits(energy)
-    shown = energy
-    if show_contours:
-        shown = np.where(contour_pixels(energy, contour_levels(energy)), np.nan, energy)
-    return hv.Image((xs, ys, shown), kdims=["x", "y"], vdims=["E"], group="Energy").opts(
+    return hv.Image((xs, ys, energy), kdims=["x", "y"], vdims=["E"], group="Energy").opts(
         # a palette, not a name: resolving "viridis" would import matplotlib (0.3 s)
         cmap=list(Viridis256), clim=(low, high), colorbar=True,
         clipping_colors={"max": "#fde725", "NaN": "#ffffff"}, tools=["hover"])
@@ -223,23 +231,29 @@ def energy_trace(data: dict) -> hv.Overlay:
         color="#9ecae1", alpha=0.6, line_alpha=0, framewise=True)
     mean = hv.Curve((steps, data.get("mean", [])), kdims=["step"], vdims=["E"],
                     label="mean").opts(color="#08519c", line_width=2, framewise=True)
-    return (band * mean).opts(legend_position="top_right")
+    # the legend beside the plot, never over the band
+    return (band * mean).opts(legend_position="right")
 
 
 def marginal(axis: str, edges, sample, exact) -> hv.Overlay:
     """The samples' marginal histogram over the exact marginal (probabilities per bin)."""
     edges = np.asarray(edges, dtype=float)
     sample = np.zeros(len(edges) - 1) if sample is None else np.asarray(sample, dtype=float)
+    # the vertical range holds both the bars and the exact curve's peak, with room above
+    top = max([float(np.nanmax(sample, initial=0.0))]
+              + ([float(np.nanmax(exact, initial=0.0))] if exact is not None else []))
+    ylim = (0.0, 1.1 * top if top > 0 else 1.0)
     hist = hv.Histogram((edges, sample), kdims=[axis], vdims=["probability"],
                         label="chains").opts(color="#fdae6b", line_color="#e6550d", alpha=0.7,
-                                             framewise=True)
+                                             framewise=True, ylim=ylim)
     layers = [hist]
     if exact is not None:
         centers = 0.5 * (edges[1:] + edges[:-1])
         layers.append(hv.Curve((centers, exact), kdims=[axis], vdims=["probability"],
                                label="exact").opts(color="black", line_width=2,
-                                                   interpolation="steps-mid", framewise=True))
-    return hv.Overlay(layers).opts(legend_position="top_right")
+                                                   interpolation="steps-mid", framewise=True,
+                                                   ylim=ylim))
+    return hv.Overlay(layers).opts(legend_position="right")
 
 
 def tv_chart(data: dict) -> hv.Overlay:
@@ -254,4 +268,4 @@ def tv_chart(data: dict) -> hv.Overlay:
                                label=name).opts(framewise=True, line_width=2))
     if not curves:
         curves = [hv.Curve([], kdims=["evaluations"], vdims=["TV to exact"])]
-    return hv.Overlay(curves).opts(legend_position="top_right", logx=True)
+    return hv.Overlay(curves).opts(legend_position="right", logx=True)

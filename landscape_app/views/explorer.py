@@ -6,6 +6,7 @@ the body of the served /explorer page and a live widget in a notebook cell.
 
 import html
 import math
+import time
 
 import holoviews as hv
 import numpy as np
@@ -18,7 +19,7 @@ from .controls import Playback, frozen_document
 from .export import download_buttons, figure_html, figure_png
 from .landscape_plot import LandscapePlot
 from .url import UrlSync, link_error_message
-from .widgets import MessageBox, heading, param_widgets, text_pane
+from .widgets import MessageBox, docstring_html, heading, param_widgets, text_pane
 
 #: parameters of the experiment kept in the page's URL (query name: parameter)
 URL_PARAMETERS = {
@@ -27,9 +28,10 @@ URL_PARAMETERS = {
     "anneal_steps": "anneal_steps", "final_temperature": "final_temperature",
     "n_chains": "n_chains", "seed": "seed", "start": "start_point",
 }
-#: frames between redraws of the energy trace, marginals and numbers while playing (~1.5 s):
-#: each is a full HoloViews update, which costs a frame's worth of time
-DIAGNOSTICS_EVERY = 40
+#: seconds between redraws of the energy trace, marginals and numbers while playing: each is a
+#: full HoloViews update (~0.1 s). Counted in frames (once 40, ~3 s at the frame rates a served
+#: page reaches) the numbers trailed the step counter by ~200 steps.
+DIAGNOSTICS_PERIOD_S = 0.6
 
 
 def sampler_specific_parameters(sampler: Sampler) -> list[str]:
@@ -66,6 +68,7 @@ class Explorer(pn.viewable.Viewer):
         self.playback = Playback(on_frame=self.advance, on_reset=self.reset,
                                  on_pause=self._on_pause)
         self._frame_count = 0
+        self._diagnosed_at = 0.0
         self._build_widgets()
         self._build_diagnostics()
         self.plot.on_tap(self._on_tap)
@@ -120,7 +123,7 @@ class Explorer(pn.viewable.Viewer):
         self.sampler_params.objects = [
             param_widgets(sampler, sampler_specific_parameters(sampler))]
         doc = (type(sampler).__doc__ or "").strip().splitlines()[0]
-        self.sampler_summary.value = f"<small>{html.escape(doc)}</small>"
+        self.sampler_summary.value = f"<small>{docstring_html(doc)}</small>"
         self.expression_input.visible = exp.landscape == "expression"
         self.expression_status.visible = exp.landscape == "expression"
         start = exp.start_point
@@ -153,7 +156,7 @@ class Explorer(pn.viewable.Viewer):
         self.marginals = {
             axis: hv.DynamicMap(lambda data, axis=axis: elements.marginal(axis, *data),
                                 streams=[self.marginal_pipes[axis]]).opts(
-                width=440, height=220, title=f"Marginal of {axis}: chains vs exact",
+                width=440, height=230, title=f"Marginal of {axis}: chains vs exact",
                 framewise=True)
             for axis in "xy"}
         self._send_marginals()
@@ -236,7 +239,10 @@ class Explorer(pn.viewable.Viewer):
         messages = self.experiment.advance(n_steps)
         self._frame_count += 1
         playing = self.playback.playing
-        slow = not playing or self._frame_count % DIAGNOSTICS_EVERY == 0
+        now = time.monotonic()
+        slow = not playing or now - self._diagnosed_at >= DIAGNOSTICS_PERIOD_S
+        if slow:
+            self._diagnosed_at = now
 
         def draw():
             self.redraw(diagnostics=slow, live=playing)
@@ -274,11 +280,12 @@ class Explorer(pn.viewable.Viewer):
         s = exp.summary()
         rows = [
             ("Sampler", exp.method),
+            ("Diagnostics at step", _fmt(exp.steps_done)),
             ("Temperature", _fmt(s["temperature"])),
             ("Acceptance rate", _fmt(s["acceptance_rate"])),
             ("Gradient evaluations", _fmt(s["grad_evals"])),
             ("Landscape evaluations", _fmt(s["evaluations"])),
-            ("TV distance to exact p_T", _fmt(s["tv_to_exact"])
+            ("TV distance to exact p<sub>T</sub>", _fmt(s["tv_to_exact"])
              + (f" <small>(noise floor {_fmt(s['tv_noise_floor'], 2)})</small>"
                 if math.isfinite(s["tv_noise_floor"]) else "")),
             ("Mean energy", _fmt(s["mean_energy"], 4)),
@@ -327,9 +334,9 @@ class Explorer(pn.viewable.Viewer):
         # FlexBoxes: side by side in a wide page, one under the other in a notebook's cell
         return pn.Column(
             self.playback, self.error_alert,
-            pn.FlexBox(pn.Column(self.plot_pane, self.legend),
-                       pn.Column(self.numbers, deferred(self.trace))),
-            pn.FlexBox(deferred(self.marginals["x"]), deferred(self.marginals["y"])),
+            pn.FlexBox(pn.Column(self.plot_pane, self.legend), self.numbers),
+            pn.FlexBox(deferred(self.trace), deferred(self.marginals["x"]),
+                       deferred(self.marginals["y"])),
             self.download_widgets(),
             sizing_mode="stretch_width")
 

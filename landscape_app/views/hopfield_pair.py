@@ -46,6 +46,7 @@ class TwoNeuronsView(pn.viewable.Viewer):
         self.stream = hv.streams.Pipe(data=0)
         self.trajectory_pipe = hv.streams.Pipe(data=elements.flatten_paths(None))
         self.background = hv.DynamicMap(self._background, streams=[self.stream])
+        self.contours = hv.DynamicMap(self._contours, streams=[self.stream])
         self.flow = hv.DynamicMap(self._flow, streams=[self.stream])
         self.marks = hv.DynamicMap(self._fixed_points, streams=[self.stream])
         self.paths = hv.DynamicMap(
@@ -68,7 +69,7 @@ class TwoNeuronsView(pn.viewable.Viewer):
     def _background(self, data):
         xs, ys, energy = self.scene.grid(200)
         if self.pair.is_symmetric:
-            image = elements.energy_image(xs, ys, energy, True)
+            image = elements.energy_image(xs, ys, energy)
         else:  # no energy exists: show how fast the state moves instead
             xx, yy = np.meshgrid(xs, ys)
             speed = self.pair.speed(np.column_stack([xx.ravel(), yy.ravel()]))
@@ -78,6 +79,11 @@ class TwoNeuronsView(pn.viewable.Viewer):
         return image.relabel("").opts(width=560, height=520, xlabel="V₁", ylabel="V₂",
                                       framewise=True, tools=["hover"],
                                       hooks=[_title_colorbar])
+
+    def _contours(self, data):
+        """Contour lines of the energy when T is symmetric (none over the speed)."""
+        xs, ys, energy = self.scene.grid(200)
+        return elements.contour_lines(xs, ys, energy, None if self.pair.is_symmetric else [])
 
     def _flow(self, data):
         x0, x1, y0, y1 = self.pair.window
@@ -139,7 +145,7 @@ class TwoNeuronsView(pn.viewable.Viewer):
                          width=320)
 
     def main(self):
-        plot = self.background * self.flow * self.paths * self.marks
+        plot = self.background * self.contours * self.flow * self.paths * self.marks
         return pn.Column(
             self.note,
             text_pane("u̇ = T g(u) − u + I, V = g(u). Click the plot to start a trajectory "

@@ -64,7 +64,7 @@ class EnergyPlaneView(pn.viewable.Viewer):
 
     def _plot(self, data):
         plane, path, name_u, name_v = data
-        image = elements.energy_image(plane.a, plane.b, plane.energy, True).opts(
+        image = elements.energy_image(plane.a, plane.b, plane.energy).opts(
             width=560, height=520, xlabel=f"a (along {name_u})", ylabel=f"b (along {name_v})",
             framewise=True, clipping_colors={"NaN": "#ffffff", "max": "#fde725"})
         corners = hv.Labels({"x": [1, 0, -1, 0], "y": [0, 1, 0, -1],
@@ -77,7 +77,8 @@ class EnergyPlaneView(pn.viewable.Viewer):
                                                              line_color="black")
         end = hv.Points([tuple(path[-1])], ["a", "b"]).opts(color="#d62728", size=10,
                                                             line_color="black")
-        return image * line * start * end * corners
+        contours = elements.contour_lines(plane.a, plane.b, plane.energy)
+        return image * contours * line * start * end * corners
 
     def controls(self):
         return pn.Column(heading("Energy plane"), self.widgets, self.refresh_button, width=320)

@@ -30,6 +30,7 @@ class ClosureView(pn.viewable.Viewer):
         self.stream = hv.streams.Pipe(data=None)
         self.paths_pipe = hv.streams.Pipe(data=elements.flatten_paths(None))
         self.background = hv.DynamicMap(self._background, streams=[self.stream])
+        self.contours = hv.DynamicMap(self._contours, streams=[self.stream])
         self.flow = hv.DynamicMap(self._flow, streams=[self.stream])
         self.paths = hv.DynamicMap(
             lambda data: hv.Curve((data["x"], data["y"]), "x", "y").opts(
@@ -65,13 +66,20 @@ class ClosureView(pn.viewable.Viewer):
         result = data
         xs, ys, values, label = self.session.grid(121)
         if result is not None and result.holds:
-            image = elements.energy_image(xs, ys, values, True)
+            image = elements.energy_image(xs, ys, values)
         else:
             image = hv.Image((xs, ys, values), kdims=["x", "y"], vdims=["speed |X̂|"],
                              group="Energy").opts(cmap=list(Magma256[:170]), colorbar=True,
                                                   clim=(0.0, float(np.nanmax(values))))
         return image.relabel("").opts(width=560, height=520, xlabel="V₁", ylabel="V₂",
-                                      framewise=True, tools=["hover"], hooks=[_title_colorbar])
+                                      framewise=True, tools=["hover"],
+                                      hooks=[_title_colorbar])
+
+    def _contours(self, data):
+        """Contour lines of the energy when it exists (none over the speed)."""
+        xs, ys, values, label = self.session.grid(121)
+        holds = data is not None and data.holds
+        return elements.contour_lines(xs, ys, values, None if holds else [])
 
     def _flow(self, data):
         points, field = self.session.flow()
@@ -103,7 +111,8 @@ class ClosureView(pn.viewable.Viewer):
             self.verdict, self.details,
             text_pane("Vector field X̂ = T(V)V − g⁻¹(V); u̇ = X̂, V = g(u). Click the plot to "
                       "start a trajectory."),
-            plot_pane(self.background * self.flow * self.paths), sizing_mode="stretch_width")
+            plot_pane(self.background * self.contours * self.flow * self.paths),
+            sizing_mode="stretch_width")
 
     def __panel__(self):
         return pn.Row(self.controls(), self.main())

@@ -42,13 +42,14 @@ class EnergySlicesView(pn.viewable.Viewer):
     def _panel(self, data, k):
         names = list(data.energies)
         energy = data.energies[names[k]]
-        image = elements.energy_image(data.a, data.b, energy, True).relabel("").opts(
+        image = elements.energy_image(data.a, data.b, energy).relabel("").opts(
             width=340, height=320, xlabel="a (along ξ⁰)", ylabel="b (along ξ¹)",
             title=names[k], clim=(0.0, 1.0), framewise=True, colorbar=False,
             clipping_colors={"NaN": "#ffffff", "max": "#fde725"})
         marks = hv.Points(np.array([[1, 0], [0, 1], [-1, 0], [0, -1]], float), ["a", "b"]).opts(
             color="#d62728", size=8, line_color="black")
-        return image * marks
+        return image * elements.contour_lines(data.a, data.b, energy,
+                                              elements.contour_levels_between(0.0, 1.0)) * marks
 
     def controls(self):
         return pn.Column(heading("Energy slices"), self.widgets, width=320)

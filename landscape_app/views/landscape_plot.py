@@ -46,7 +46,7 @@ class LandscapePlot(param.Parameterized):
 
     MAX_PROPOSAL_PATHS = 25
 
-    def __init__(self, experiment, width=620, height=520, title="", colorbar=True,
+    def __init__(self, experiment, width=560, height=490, title="", colorbar=True,
                  source_prefix="chain", **params):
         super().__init__(**params)
         self.source_prefix = source_prefix
@@ -68,6 +68,7 @@ class LandscapePlot(param.Parameterized):
         self.tap = hv.streams.SingleTap(source=self.landscape, transient=True)
         # critical points on top, where the chains cannot hide them
         self.overlay = (self.landscape * hv.DynamicMap(
+            self._contours, streams=[self.scene_pipe]) * hv.DynamicMap(
             self._gradient_field, streams=[self.scene_pipe]) * hv.DynamicMap(
             self._streamed, streams=[self.snapshot_pipe]) * hv.DynamicMap(
             self._critical_layers, streams=[self.scene_pipe])).opts(
@@ -90,8 +91,12 @@ class LandscapePlot(param.Parameterized):
 
     def _energy_image(self, data):
         xs, ys, energy = self.experiment.scene.grid(self.resolution)
-        return elements.energy_image(xs, ys, energy, self.show_contours).opts(
+        return elements.energy_image(xs, ys, energy).opts(
             colorbar=self.colorbar, hooks=[elements.weak_hook(self._capture_figure)])
+
+    def _contours(self, data):
+        xs, ys, energy = self.experiment.scene.grid(self.resolution)
+        return elements.contour_lines(xs, ys, energy, None if self.show_contours else [])
 
     def _capture_figure(self, plot, element):
         figure = plot.state
@@ -183,7 +188,8 @@ class LandscapePlot(param.Parameterized):
     def static(self, title=""):
         """The current picture as plain elements (no streams), for the HTML export."""
         data = self.stream_data(proposals=True)
-        layers = [self._energy_image({"window_changed": True}), self._gradient_field({})] + [
+        layers = [self._energy_image({"window_changed": True}), self._contours({}),
+                  self._gradient_field({})] + [
             elements.streamed_element(role, data[role]) for role in elements.STREAMED_LAYERS] \
             + list(self._critical_layers({}))
         return hv.Overlay(layers).opts(width=700, height=600, title=title, show_legend=False)

@@ -22,6 +22,13 @@ def text_pane(value: str = "", **params) -> pn.widgets.StaticText:
     return pn.widgets.StaticText(value=value, **params)
 
 
+def docstring_html(text: str) -> str:
+    """A line of a docstring as HTML: escaped, with ``code`` in a code font (the reST
+    backticks were shown raw)."""
+    parts = html.escape(text).split("``")
+    return "".join(f"<code>{part}</code>" if k % 2 else part for k, part in enumerate(parts))
+
+
 class MessageBox(pn.widgets.StaticText):
     """A coloured message line, hidden when empty; the text is escaped."""
 
@@ -69,6 +76,8 @@ class EditableSlider(pn.widgets.EditableFloatSlider):
 
         Callback.registry.pop(self._value_edit, None)
         self._value_edit.param.watch(self._extend_range, "value")
+        self.param.watch(lambda event: self._fit_range(), "value")
+        self._fit_range()
 
     def _extend_range(self, event):
         value = event.new
@@ -78,6 +87,19 @@ class EditableSlider(pn.widgets.EditableFloatSlider):
             self._slider.start = value
         elif value > self._slider.end:
             self._slider.end = value
+
+    def _fit_range(self):
+        """A value set from the model beyond the slider's soft range (a step size suggested
+        for a wide landscape) widens the range, so the knob does not sit pinned at its end."""
+        value = self.value
+        if value is None or self.start is None or self.end is None:
+            return
+        if value > self.end:
+            end = 2.0 * value if value > 0 else value
+            self.end = end if self.fixed_end is None else min(end, self.fixed_end)
+        elif value < self.start:
+            start = 2.0 * value if value < 0 else 0.5 * value
+            self.start = start if self.fixed_start is None else max(start, self.fixed_start)
 
 
 #: numbro format that shows small values (step sizes of 1e-4) instead of rounding them to 0

@@ -1,0 +1,61 @@
+"""The shared figure elements: smooth contour lines, ranges that hold the data, legends that
+cover nothing (the defects a class saw on a projector)."""
+
+import holoviews as hv
+import numpy as np
+
+from landscape_app.views import elements
+
+hv.extension("bokeh", logo=False)
+
+
+def test_contour_lines_follow_the_level_set_between_grid_points():
+    """Lines once were the image's pixels: staircases on a 21 × 21 grid. Traced with linear
+    interpolation, every vertex of the r² = 0.55 line lies on the circle to within the
+    interpolation error of a cell (h²/4 = 0.0025 for h = 0.1)."""
+    xs = ys = np.linspace(-1, 1, 21)
+    xx, yy = np.meshgrid(xs, ys)
+    energy = xx**2 + yy**2
+    path = elements.contour_lines(xs, ys, energy, [0.55])
+    vertices = np.concatenate([p.array()[:, :2] for p in path.split()])
+    assert len(vertices) > 40
+    np.testing.assert_allclose((vertices**2).sum(axis=1), 0.55, atol=0.003)
+    # vertices between grid points, not on them (a staircase has only grid coordinates)
+    off_grid = np.abs(vertices * 10 - np.round(vertices * 10)) > 1e-6
+    assert off_grid.any(axis=1).mean() > 0.9
+
+
+def test_the_energy_image_keeps_every_value():
+    xs = ys = np.linspace(-1, 1, 41)
+    xx, yy = np.meshgrid(xs, ys)
+    image = elements.energy_image(xs, ys, xx**2 + yy**2)
+    assert np.isfinite(image.dimension_values("E")).all()
+
+
+def test_no_contours_for_an_empty_level_list_or_no_finite_values():
+    xs = ys = np.linspace(0, 1, 5)
+    assert len(elements.contour_lines(xs, ys, np.ones((5, 5)), []).split()) == 0
+    assert len(elements.contour_lines(xs, ys, np.full((5, 5), np.nan)).split()) == 0
+
+
+def test_the_marginal_range_holds_the_exact_peak_and_the_legend_sits_outside():
+    """The exact marginal's peak was cut off during play, and the legend covered peaks."""
+    edges = np.linspace(-1, 1, 11)
+    sample = np.full(10, 0.1)
+    exact = np.full(10, 0.05)
+    exact[4] = 0.3
+    overlay = elements.marginal("x", edges, sample, exact)
+    for layer in overlay:
+        low, high = hv.Store.lookup_options("bokeh", layer, "plot").kwargs["ylim"]
+        assert low == 0 and high >= 0.3
+    assert hv.Store.lookup_options("bokeh", overlay, "plot").kwargs["legend_position"] \
+        == "right"
+
+
+def test_the_legends_of_the_trace_and_the_cost_chart_sit_outside():
+    trace = elements.energy_trace({"step": [0, 1], "mean": [0, 1], "low": [0, 0],
+                                   "high": [1, 1]})
+    chart = elements.tv_chart({"MALA": [(1, 0.5), (10, 0.2)]})
+    for overlay in (trace, chart):
+        options = hv.Store.lookup_options("bokeh", overlay, "plot").kwargs
+        assert options["legend_position"] == "right"
