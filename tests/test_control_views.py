@@ -104,3 +104,21 @@ def test_n_neurons_solves_in_the_background(control):
     assert network.states_pipe.data.shape == (31, 8)
     xi, A, bound = network.matrix_pipe.data
     assert xi.shape == (8, 8) and np.all(xi[A == 0] == 0)  # k = 0: silent synapses stay silent
+
+
+def test_the_preset_selector_says_custom_after_a_change_by_hand(control):
+    """It kept saying "Record" after the settings had been changed."""
+    plane = control.plane
+    assert plane.preset.value == "Record (α = 0.9995)"
+    plane.model.K = 0.3
+    assert plane.preset.value == "(custom settings)"
+    plane.preset.value = "Recognise (α = 0: μ = 1)"
+    assert "recognized" in plane.badge.value
+    assert plane.preset.value == "Recognise (α = 0: μ = 1)"
+    plane._on_tap(x=0.2, y=0.3)
+    assert plane.preset.value == "(custom settings)"
+
+
+def test_the_text_shows_subscripts_not_underscores(control):
+    plane = control.plane
+    assert "ξ_" not in plane.summary.value and "<sub>∞</sub>" in plane.summary.value

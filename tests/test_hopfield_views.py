@@ -106,4 +106,4 @@ def test_the_capacity_sweep_runs_in_the_background_and_reports(hopfield):
     curve = capacity.curve
     assert curve.alphas.tolist() == pytest.approx([0.075, 0.15, 0.225, 0.3])
     assert curve.overlap[0] > 0.95 and curve.overlap[-1] < 0.8
-    assert "below α_c" in capacity.summary.value and ALPHA_CRITICAL < 0.15
+    assert "below α<sub>c</sub>" in capacity.summary.value and ALPHA_CRITICAL < 0.15

@@ -52,6 +52,16 @@ class ControlSession(param.Parameterized):
         self.model.param.update(**settings)
         self.param.update(u1=u1, u2=u2)
 
+    def matching_preset(self) -> str | None:
+        """The preset whose settings are the current ones, or None (settings changed by hand)."""
+        for name, settings in PRESETS.items():
+            settings = dict(settings)
+            start = settings.pop("start")
+            if (np.allclose(start, self.start)
+                    and all(getattr(self.model, k) == v for k, v in settings.items())):
+                return name
+        return None
+
     def solve(self):
         self.solution = self.model.solve(self.start, restarts=self.restarts, seed=self.seed)
         return self.solution
@@ -84,6 +94,16 @@ class NetworkSession(param.Parameterized):
     @property
     def start(self) -> np.ndarray:
         return np.random.default_rng(self.coupling_seed + 1).uniform(-1, 1, self.n_neurons)
+
+    def matching_preset(self) -> str | None:
+        """The preset whose settings are the current ones, or None (settings changed by hand)."""
+        for name, settings in PRESETS.items():
+            settings = dict(settings)
+            start = settings.pop("start")
+            if (np.allclose(start, self.start)
+                    and all(getattr(self.model, k) == v for k, v in settings.items())):
+                return name
+        return None
 
     def solve(self):
         self.solution = self.model.solve(self.start, restarts=1, seed=self.coupling_seed)

@@ -160,6 +160,17 @@ class RecallSession(param.Parameterized):
         k = int(np.argmax(np.abs(self.overlaps)))
         return k, float(self.overlaps[k])
 
+    def progress(self) -> str:
+        """Where recall stands, for the status line (the verdict is ``describe``)."""
+        k, m = self.recognised()
+        sweeps = self.updates / self.network.n_neurons
+        cue = f"overlap with #{self.target} (the cue's pattern): {self.overlaps[self.target]:+.3f}"
+        if self.updates == 0:
+            return f"the cue: {cue}. Press Play to recall."
+        if not self.done:
+            return f"recalling, sweep {sweeps:.2f}: {cue}"
+        return f"{self.status} after {sweeps:.2f} sweeps"
+
     def describe(self) -> str:
         k, m = self.recognised()
         sweeps = self.updates / self.network.n_neurons

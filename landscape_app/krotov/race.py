@@ -12,6 +12,7 @@ import numpy as np
 import param
 
 from ..hopfield import patterns as pattern_sets
+from ..hopfield.capacity import ALPHA_CRITICAL
 from ..hopfield.network import HopfieldNetwork
 from ..params import FiniteNumber
 from .dense import DenseAssociativeMemory
@@ -105,6 +106,7 @@ class RecallRace(param.Parameterized):
         n, k = self.n_neurons, len(self.patterns)
         cap = ("≈ 2^(N/2)" if not np.isfinite(self.dense_capacity)
                else f"K_max ≈ {self.dense_capacity:,.0f}")
-        return (f"N = {n}, P = {k} (classical capacity ≈ 0.138 N = {0.138 * n:.0f}; "
+        return (f"N = {n}, P = {k} (classical capacity ≈ {ALPHA_CRITICAL} N = "
+                f"{ALPHA_CRITICAL * n:.0f}; "
                 f"dense {cap}). Classical: {self.verdict(self.classical)}; "
                 f"dense: {self.verdict(self.dense)}.")

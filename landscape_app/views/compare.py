@@ -27,7 +27,7 @@ URL_PARAMETERS = {"landscape": "landscape", "expression": "expression", "sampler
 #: headers wrap onto two lines rather than being cut ("Accepta…", "ESS / gra…")
 TABLE_CSS = """
 .tabulator-col-title { white-space: normal !important; text-overflow: clip !important;
-                       font-size: 0.9em; }
+                       font-size: 0.88em !important; }
 """
 COLUMNS = {
     "method": "Sampler",

@@ -40,7 +40,13 @@ class MultistartView(pn.viewable.Viewer):
             layers.append(hv.Points(ends, ["u₁", "u₂"]).opts(
                 color=color, marker="star", size=16, line_color="black"))
         w = 1.6 if data is None else float(np.max(np.abs(data.starts))) + 0.1
+        # before a run: what the button does, and no legend of empty layers (no symbols)
+        layers.append(hv.Text(0, 0, "" if data is not None else
+                              "Press “Solve every start”: a grid of starts u(0),\n"
+                              "each coloured by its outcome", fontsize=12).opts(
+            color="#555555"))
         return hv.Overlay(layers).opts(width=560, height=500, legend_position="right",
+                                       show_legend=data is not None,
                                        xlim=(-w, w), ylim=(-w, w), framewise=True,
                                        title="starts coloured by outcome (★ where they end)",
                                        show_grid=True)

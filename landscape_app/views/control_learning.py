@@ -43,10 +43,13 @@ class LearningView(pn.viewable.Viewer):
         for status, color in STATUS_COLORS.items():
             chosen = points[points[:, 2] == list(STATUS_COLORS).index(status)][:, :2] \
                 if len(points) else np.zeros((0, 2))
+            if not len(chosen):  # one invisible point: an empty layer's legend has no symbol
+                chosen = np.full((1, 2), np.nan)
             layers.append(hv.Points(chosen, ["u₁", "u₂"], label=status).opts(
                 color=color, size=11, marker="x" if "forgotten" in status else "circle",
                 line_width=3))
-        layers.append(hv.Points(data["starts"], ["u₁", "u₂"], label="u(0) of a round").opts(
+        starts = data["starts"] if len(data["starts"]) else np.full((1, 2), np.nan)
+        layers.append(hv.Points(starts, ["u₁", "u₂"], label="u(0) of a round").opts(
             marker="square", color="white", line_color="black", size=9))
         return hv.Overlay(layers).opts(width=520, height=460, xlim=(-1.6, 1.6),
                                        ylim=(-1.6, 1.6), legend_position="right",
@@ -101,20 +104,20 @@ class LearningView(pn.viewable.Viewer):
                              f'{r.change[index]:.3f}">{s} ({r.change[index]:.2f})</td>')
             body.append(f"<tr><td>#{index} ({where}), from round {memory.stored_at}</td>"
                         + "".join(cells) + "</tr>")
-        return ('<table class="memory-table" style="font-size:0.85em;border-spacing:8px 2px">'
+        return ('<table class="memory-table" style="font-size:1.05em;border-spacing:12px 4px">'
                 f"<tr><th>memory ū</th>{head}</tr>{''.join(body)}</table>"
-                "<div style='font-size:0.8em'>In brackets: max |ΔTᵢⱼ| since the memory was "
-                "stored. A memory is kept while the network started at ū settles within K of "
-                "it.</div>")
+                "<div style='max-width:720px'>In brackets: max |ΔT<sub>ij</sub>| since the "
+                "memory was stored. A memory is kept while the network started at ū settles "
+                "within K of it.</div>")
 
     def controls(self):
         return pn.Column(heading("Iterated learning"), text_pane(
-            f"Each round solves from u(0) (set it on the Phase plane tab or here) and, if the "
-            f"pattern was recorded, adds ξ_∞ to T. Statuses: {', '.join(STATUSES)}."),
+            f"Each round solves from u(0) (set it on the Phase plane tab) and, if the "
+            f"pattern was recorded, adds ξ<sub>∞</sub> to T. Statuses: {', '.join(STATUSES)}."),
             self.learn_button, self.reset_button, width=320)
 
     def main(self):
-        return pn.Column(self.note, self.status, pn.Row(plot_pane(self.plot), self.table),
+        return pn.Column(self.note, self.status, plot_pane(self.plot), self.table,
                          sizing_mode="stretch_width")
 
     def __panel__(self):

@@ -13,6 +13,14 @@ from .control_plane import badge
 from .widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
 
 
+def placeholder(data, xs, ys, text):
+    """Before the first solve, a line in the middle of an empty plot saying what comes."""
+    x = 0.5 * (float(xs[0]) + float(xs[-1]))
+    y = 0.5 * (float(ys[0]) + float(ys[-1]))
+    return hv.Text(x, y, "" if data is not None else text, fontsize=12).opts(
+        color="#333333")
+
+
 class NetworkView(pn.viewable.Viewer):
     def __init__(self):
         super().__init__()
@@ -37,9 +45,11 @@ class NetworkView(pn.viewable.Viewer):
         u = np.zeros((2, 3)) if data is None else data
         times = np.arange(u.shape[0]) * self.model.dt
         neurons = np.arange(u.shape[1])
-        return hv.Image((times, neurons, u.T), kdims=["t", "neuron"], vdims=["u"]).opts(
+        image = hv.Image((times, neurons, u.T), kdims=["t", "neuron"], vdims=["u"]).opts(
             cmap=list(reversed(RdBu11)), colorbar=True, width=560, height=300,
             framewise=True, title="state u(t) of every neuron", symmetric=True)
+        return image * placeholder(data, times, neurons, "Press Solve: every neuron's state "
+                                                         "over time")
 
     def _matrix(self, data):
         if data is None:
@@ -51,11 +61,12 @@ class NetworkView(pn.viewable.Viewer):
                          vdims=["ξ_∞"]).opts(
             cmap=list(reversed(RdBu11)), clim=(-bound, bound), colorbar=True, width=420,
             height=380, invert_yaxis=True, framewise=True,
-            title="ξ_∞ (✕ silent synapses, A = 0)")
+            title="ξ∞, the controls that stay (✕ silent synapses)")
         silent = np.argwhere((A == 0) & ~np.eye(n, dtype=bool))
         marks = hv.Points(silent[:, ::-1].astype(float), ["j (from)", "i (to)"]).opts(
             marker="x", color="#444444", size=5, alpha=0.5)
-        return image * marks
+        return image * marks * placeholder(data, np.arange(n), np.arange(n),
+                                           "Press Solve: the controls\nthat stay, ξ∞")
 
     def run(self):
         session = self.session

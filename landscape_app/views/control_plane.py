@@ -11,11 +11,13 @@ from bokeh.palettes import Viridis256
 from ..control.session import PRESETS, ControlSession
 from . import elements
 from .controls import Playback, frozen_document
-from .widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
+from .widgets import MessageBox, heading, math_html, param_widgets, plot_pane, text_pane
 
+CUSTOM = "(custom settings)"
 OUTCOME_COLORS = {"recognized": "#2ca02c", "recorded": "#1f77b4", "cycle": "#ff7f0e",
                   "wandering": "#d62728"}
-GRID = 61
+#: points per side of the background image (61 looked blocky on a projector)
+GRID = 161
 
 
 def badge(outcome: str) -> str:
@@ -54,9 +56,10 @@ class ControlPlaneView(pn.viewable.Viewer):
         self.playback = Playback(on_frame=self._advance, on_reset=lambda: self.show_step(0))
         self.playback.param.speed.label = "Speed (time steps per frame)"
         self.playback.speed = 1
-        self.preset = pn.widgets.Select(label="The authors' cases", options=list(PRESETS),
-                                        value=list(PRESETS)[1])
+        self.preset = pn.widgets.Select(label="The authors' cases",
+                                        options=[*PRESETS, CUSTOM], value=list(PRESETS)[1])
         self.preset.param.watch(lambda e: self._preset(e.new), "value")
+        self._showing_preset = False
         self.model_widgets = param_widgets(self.model, ["mu", "discount", "K", "k", "eps", "dt",
                                                         "horizon", "activation", "controls"])
         self.session_widgets = param_widgets(self.session, ["u1", "u2", "restarts", "seed"])
@@ -74,11 +77,14 @@ class ControlPlaneView(pn.viewable.Viewer):
         return xs, ys, np.column_stack([xx.ravel(), yy.ravel()])
 
     def _plane(self, data):
+        # no legend: it covered the top-right corner, where the equilibrium (0.967, 0.967)
+        # lies; the caption says what □ and ★ are
         if data is None:
-            return self._background(None) * self._field(None) * self._trajectory(None) \
-                * self._marker(None)
+            return (self._background(None) * self._field(None) * self._trajectory(None)
+                    * self._marker(None)).opts(show_legend=False)
         return (self._background(data["background"]) * self._field(data["field"])
-                * self._trajectory(data["trajectory"]) * self._marker(data["marker"]))
+                * self._trajectory(data["trajectory"]) * self._marker(data["marker"])).opts(
+            show_legend=False)
 
     def _background(self, data):
         if data is None:
@@ -113,8 +119,7 @@ class ControlPlaneView(pn.viewable.Viewer):
         return (hv.Points(start, kdims=["u₁", "u₂"], label="u(0)").opts(
             marker="square", size=12, color="white", line_color="black")
             * hv.Points(now, kdims=["u₁", "u₂"], label="u(t)").opts(
-                marker="star", size=20, color="#e7298a", line_color="black")).opts(
-            show_legend=False)
+                marker="star", size=20, color="#e7298a", line_color="black"))
 
     def _controls(self, data):
         if data is None:
@@ -131,6 +136,8 @@ class ControlPlaneView(pn.viewable.Viewer):
 
     # -- reactions --------------------------------------------------------------------------------
     def _preset(self, name):
+        if self._showing_preset or name not in PRESETS:
+            return
         self._holding = True
         try:
             self.session.apply(name)
@@ -161,10 +168,20 @@ class ControlPlaneView(pn.viewable.Viewer):
         self.note.clear()
         s = solution
         self.badge.value = badge(s.outcome)
-        self.summary.value = html.escape(
+        self.summary.value = math_html(
             f"{s.describe()} — {s.iterations} L-BFGS-B iterations, {s.seconds * 1000:.0f} ms")
         self.window = plane_window(s.u)
+        self._show_preset()
         self.show_step(0)
+
+    def _show_preset(self):
+        """The selector names the authors' case the settings are, or "custom" once a setting
+        was changed by hand (it kept saying "Record")."""
+        self._showing_preset = True
+        try:
+            self.preset.value = self.session.matching_preset() or CUSTOM
+        finally:
+            self._showing_preset = False
 
     def show_step(self, step: int):
         s = self.session.solution
@@ -178,7 +195,8 @@ class ControlPlaneView(pn.viewable.Viewer):
         label = "E of the symmetric part"
         if energy is None:  # the step activation has no energy: show the speed
             energy, label = np.linalg.norm(self.model.flow(pts, xi), axis=1), "speed |u̇|"
-        arrows = pts.reshape(GRID, GRID, 2)[2::5, 2::5].reshape(-1, 2)
+        step = GRID // 12
+        arrows = pts.reshape(GRID, GRID, 2)[step // 2::step, step // 2::step].reshape(-1, 2)
         rows, cols = np.nonzero(s.bounds)
         series = {f"ξ{i + 1}{j + 1}": s.controls[:, i, j] for i, j in zip(rows, cols,
                                                                          strict=True)}
@@ -211,11 +229,13 @@ class ControlPlaneView(pn.viewable.Viewer):
     def main(self):
         return pn.Column(
             pn.Row(self.badge, self.summary), self.note,
-            text_pane("u_{k+1} = u_k + Δt[(A + ξ_k) g(u_k) − u_k]; J = Σ e^{−λkΔt}[(1 − μ)"
-                      "|Δu|²/Δt + μ|ξ|²Δt]. Background: the energy of the symmetric part of "
-                      "A + ξ(t) (the landscape the controls reshape); arrows: the flow; dots: "
-                      "the trajectory (dark early, bright late); ★ the state at t. Click to "
-                      "set u(0). Play to watch the landscape change as the controls act."),
+            text_pane("u<sub>k+1</sub> = u<sub>k</sub> + Δt[(A + ξ<sub>k</sub>) g(u<sub>k</sub>)"
+                      " − u<sub>k</sub>], &nbsp; J = Σ<sub>k</sub> e<sup>−λkΔt</sup>[(1 − μ)"
+                      "|u<sub>k+1</sub> − u<sub>k</sub>|²/Δt + μ|ξ<sub>k</sub>|²Δt]. "
+                      "Background: the energy of the symmetric part of A + ξ(t) (the landscape "
+                      "the controls reshape); arrows: the flow; dots: the trajectory (dark "
+                      "early, bright late); □ u(0), ★ the state at t. Click to set u(0). Play "
+                      "to watch the landscape change as the controls act."),
             self.playback, plot_pane(self.plane), plot_pane(self.controls_plot),
             sizing_mode="stretch_width")
 

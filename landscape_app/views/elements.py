@@ -86,6 +86,25 @@ def contour_lines(xs, ys, energy, levels=None) -> hv.Path:
         color="white", line_width=1, alpha=0.85)
 
 
+def padded_limits(window, fraction: float = 0.04) -> dict:
+    """``xlim``/``ylim`` a little beyond ``window``: a minimum in a corner of the image is
+    drawn whole, not cut in half by the axes."""
+    x0, x1, y0, y1 = (float(v) for v in window)
+    dx, dy = fraction * (x1 - x0), fraction * (y1 - y0)
+    return {"xlim": (x0 - dx, x1 + dx), "ylim": (y0 - dy, y1 + dy)}
+
+
+def diamond_edge(kdims=("a", "b")) -> hv.Path:
+    """The edge |a| + |b| = 1 of an energy plane through two patterns, as a line: the image's
+    own edge there is a staircase of cells."""
+    corners = np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]], float)
+    return hv.Path([corners], list(kdims)).opts(color="#444444", line_width=1.5)
+
+
+#: limits of an energy plane's axes: room around its corners for the markers and labels
+DIAMOND_LIMITS = {"xlim": (-1.2, 1.2), "ylim": (-1.15, 1.15)}
+
+
 def energy_image(xs, ys, energy) -> hv.Image:
     """E as an image, coloured from its minimum to its 75th percentile (``color_limits``)."""
     low, high = color_limits(energy)
@@ -266,6 +285,11 @@ def tv_chart(data: dict) -> hv.Overlay:
         arr = np.asarray(points, dtype=float).reshape(-1, 2)
         curves.append(hv.Curve(arr, kdims=["evaluations"], vdims=["TV to exact"],
                                label=name).opts(framewise=True, line_width=2))
-    if not curves:
-        curves = [hv.Curve([], kdims=["evaluations"], vdims=["TV to exact"])]
+    if not any(len(c) for c in curves):  # before any sample: say what will appear
+        return hv.Overlay([
+            hv.Curve([(100, 1.0), (1e5, 0.0)], kdims=["evaluations"],
+                     vdims=["TV to exact"]).opts(alpha=0),
+            hv.Text(3e3, 0.5, "Press Play: each sampler's distance to the exact density\n"
+                              "is drawn against its cost as it runs", fontsize=11)]).opts(
+            show_legend=False, logx=True)
     return hv.Overlay(curves).opts(legend_position="right", logx=True)

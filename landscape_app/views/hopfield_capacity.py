@@ -60,18 +60,25 @@ class CapacityView(pn.viewable.Viewer):
         below = curve.overlap[curve.alphas < ALPHA_CRITICAL]
         above = curve.overlap[curve.alphas > ALPHA_CRITICAL]
         self.summary.value = (
-            f"mean final overlap {below.mean():.3f} below α_c, {above.mean():.3f} above"
+            f"mean final overlap {below.mean():.3f} below α<sub>c</sub> = {ALPHA_CRITICAL}, "
+            f"{above.mean():.3f} above"
             if len(below) and len(above) else "")
 
     # Each DynamicMap returns one overlay of a fixed structure, empty or not: a Layout from a
     # DynamicMap, or legend items that come and go, break Bokeh's updates in the browser.
-    @staticmethod
-    def _measured(curve):
+    def _measured(self, curve):
         if curve is None:
-            empty = np.zeros(0)
-            return empty, empty, empty, "N = ?"
+            # one invisible point: a legend item with no data draws no symbol
+            nothing = np.array([np.nan])
+            return nothing, nothing, nothing, f"N = {self.settings.n_neurons}"
         return (curve.alphas, np.maximum(curve.bit_error, 1e-6), curve.overlap,
                 f"N = {curve.n_neurons}")
+
+    @staticmethod
+    def _placeholder(data, x, y):
+        """Before the first sweep: what the button will draw."""
+        text = "" if data is not None else "Press “Run the sweep”"
+        return hv.Text(x, y, text, fontsize=12).opts(color="#555555")
 
     def _error_plot(self, data):
         alphas, bit_error, _, size = self._measured(data)
@@ -80,23 +87,25 @@ class CapacityView(pn.viewable.Viewer):
                           label="theory ½ erfc(√(N/2P))").opts(color="black")
         errors = hv.Scatter((alphas, bit_error), "α = P/N", "bit error",
                             label="measured, one step").opts(size=8, color="#1f77b4")
-        return (theory * errors * self._critical_line(3e-6)).opts(
-            logy=True, ylim=(1e-6, 0.5), xlim=(0, 1.0), width=480, height=340,
-            title=f"one-step bit-error rate, {size}", legend_position="bottom_right")
+        return (theory * errors * self._critical_line(3e-6)
+                * self._placeholder(data, 0.55, 1e-4)).opts(
+            logy=True, ylim=(1e-6, 0.5), xlim=(0, 1.0), width=560, height=340,
+            title=f"one-step bit-error rate, {size}", legend_position="right")
 
     def _overlap_plot(self, data):
         alphas, _, overlap, size = self._measured(data)
         line = hv.Curve((alphas, overlap), "α = P/N", "final overlap").opts(color="#2ca02c")
         dots = hv.Scatter((alphas, overlap), "α = P/N", "final overlap").opts(
             size=7, color="#2ca02c")
-        return (line * dots * self._critical_line(0.1)).opts(
+        return (line * dots * self._critical_line(0.1) * self._placeholder(data, 0.55, 0.5)).opts(
             ylim=(-0.05, 1.05), xlim=(0, 1.0), width=480, height=340, show_legend=False,
             title=f"final overlap after asynchronous recall, {size}")
 
     @staticmethod
     def _critical_line(y):
         return hv.VLine(ALPHA_CRITICAL).opts(color="#d62728", line_dash="dashed") * hv.Text(
-            ALPHA_CRITICAL, y, " α_c ≈ 0.138", halign="left").opts(color="#d62728")
+            ALPHA_CRITICAL, y, f" critical α = {ALPHA_CRITICAL}", halign="left").opts(
+            color="#d62728")
 
     def controls(self):
         return pn.Column(heading("Capacity"), self.widgets, self.run_button, self.progress,
@@ -104,7 +113,7 @@ class CapacityView(pn.viewable.Viewer):
 
     def main(self):
         return pn.Column(self.message, self.summary,
-                         pn.Row(plot_pane(self.error_plot), plot_pane(self.overlap_plot)),
+                         pn.FlexBox(plot_pane(self.error_plot), plot_pane(self.overlap_plot)),
                          sizing_mode="stretch_width")
 
     def __panel__(self):

@@ -78,7 +78,8 @@ class TwoNeuronsView(pn.viewable.Viewer):
                 cmap=list(Magma256[:170]), clim=(0.0, float(np.nanmax(speed))), colorbar=True)
         return image.relabel("").opts(width=560, height=520, xlabel="V₁", ylabel="V₂",
                                       framewise=True, tools=["hover"],
-                                      hooks=[_title_colorbar])
+                                      hooks=[_title_colorbar],
+                                      **elements.padded_limits(self.pair.window))
 
     def _contours(self, data):
         """Contour lines of the energy when T is symmetric (none over the speed)."""

@@ -54,7 +54,7 @@ class EnergyPlaneView(pn.viewable.Viewer):
         s = self.session
         u, v, name_u, name_v = self._basis()
         plane = energy_plane(s.network.weights, u, v, threshold=s.network.threshold,
-                             gain=self.settings.gain, resolution=141)
+                             gain=self.settings.gain, resolution=241)
         path = plane.project(np.array(s.state_history))
         self.stream.send((plane, path, name_u, name_v))
         self.caption.value = (
@@ -78,7 +78,8 @@ class EnergyPlaneView(pn.viewable.Viewer):
         end = hv.Points([tuple(path[-1])], ["a", "b"]).opts(color="#d62728", size=10,
                                                             line_color="black")
         contours = elements.contour_lines(plane.a, plane.b, plane.energy)
-        return image * contours * line * start * end * corners
+        return (image * contours * elements.diamond_edge() * line * start * end
+                * corners).opts(**elements.DIAMOND_LIMITS)
 
     def controls(self):
         return pn.Column(heading("Energy plane"), self.widgets, self.refresh_button, width=320)

@@ -13,14 +13,16 @@ from .widgets import heading, param_widgets, plot_pane, text_pane
 GRAY = ["#111111", "#f5f5f5"]
 
 
-def picture(image, title, width=210):
-    """A ±1 picture (rows from the top), drawn as black and white cells."""
+def picture(image, title, width=250):
+    """A ±1 picture (rows from the top), drawn as black and white square cells."""
     side = image.shape[0]
-    # an array's first row is drawn at the top
+    # an array's first row is drawn at the top; the frame is square (cells are not stretched)
+    # and the plot wide enough for its title
     return hv.Image(image, bounds=(0, 0, side, side), kdims=["column", "row"],
-                    vdims=["V"]).opts(cmap=GRAY, clim=(-1, 1), width=width, height=width,
-                                      xaxis=None, yaxis=None, title=title, toolbar=None,
-                                      default_tools=[])
+                    vdims=["V"]).opts(cmap=GRAY, clim=(-1, 1), frame_width=width - 40,
+                                      frame_height=width - 40, xaxis=None, yaxis=None,
+                                      title=title, toolbar=None, default_tools=[],
+                                      fontsize={"title": "11pt"})
 
 
 def gallery(patterns, session, target):
@@ -33,11 +35,13 @@ def gallery(patterns, session, target):
     for k, p in enumerate(shown):
         canvas[:, k * (side + gap):k * (side + gap) + side] = session.image(p)
     more = f" (first 12 of {len(patterns)})" if len(patterns) > 12 else ""
+    # square cells: wide enough for the title, narrow enough for twelve patterns in 760 px
+    cell = min(max(4.0, 330.0 / canvas.shape[1]), 760.0 / canvas.shape[1])
     return hv.Image(canvas, bounds=(0, 0, canvas.shape[1], side),
                     kdims=["x", "y"], vdims=["V"]).opts(
-        cmap=["#111111", "#9e9e9e", "#f5f5f5"], clim=(-1, 1), height=90,
-        width=min(900, 18 * canvas.shape[1] // 4 + 40), xaxis=None, yaxis=None,
-        toolbar=None, default_tools=[],
+        cmap=["#111111", "#9e9e9e", "#f5f5f5"], clim=(-1, 1),
+        frame_height=int(cell * side), frame_width=int(cell * canvas.shape[1]),
+        xaxis=None, yaxis=None, toolbar=None, default_tools=[], fontsize={"title": "10pt"},
         title=f"stored patterns #0…#{len(shown) - 1}{more}; the cue comes from #{target}")
 
 
@@ -58,7 +62,7 @@ class RecallView(pn.viewable.Viewer):
         self.overlaps_pipe = hv.streams.Pipe(data=None)
         self.energy_pipe = hv.streams.Pipe(data=None)
         self.gallery = hv.DynamicMap(lambda data: gallery(*data), streams=[self.gallery_pipe])
-        self.cue = hv.DynamicMap(lambda data: picture(data, "cue (click to flip a pixel)"),
+        self.cue = hv.DynamicMap(lambda data: picture(data, "the cue (click: flip a pixel)"),
                                  streams=[self.cue_pipe])
         self.state = hv.DynamicMap(lambda data: picture(*data), streams=[self.state_pipe])
         self.overlap_plot = hv.DynamicMap(self._overlaps, streams=[self.overlaps_pipe])
@@ -79,21 +83,32 @@ class RecallView(pn.viewable.Viewer):
     # -- drawing ---------------------------------------------------------------------------------
     def _overlaps(self, data):
         sweeps, overlaps, target = data
-        curves = []
+        # from sweep 0 on (one point before Play: drawn as a dot, not an empty frame)
+        xlim = (-0.03, max(1.0, float(sweeps[-1]) if len(sweeps) else 1.0))
+        layers = []
         for k in range(overlaps.shape[1]):
             style = dict(line_width=3, color="#d62728") if k == target else dict(
                 line_width=1, color="#7f7f7f", alpha=0.6)
-            curves.append(hv.Curve((sweeps, overlaps[:, k]), "sweeps", "overlap").opts(
-                **style, framewise=True))
-        return hv.Overlay(curves).opts(
-            title="overlap mᵤ = ξᵤ·V/N with each stored pattern (red: the cue's)",
-            width=480, height=260, ylim=(-1.05, 1.05), show_legend=False)
+            layers.append(hv.Curve((sweeps, overlaps[:, k]), "sweeps", "overlap").opts(
+                **style, framewise=True, xlim=xlim))
+        if len(sweeps):
+            now = overlaps[-1]
+            layers.append(hv.Scatter((np.full(len(now), sweeps[-1]), now), "sweeps",
+                                     "overlap").opts(color="#7f7f7f", size=5, xlim=xlim))
+            layers.append(hv.Scatter(([sweeps[-1]], [now[target]]), "sweeps", "overlap").opts(
+                color="#d62728", size=8, xlim=xlim))
+        return hv.Overlay(layers).opts(
+            title="overlaps mᵤ = ξᵤ·V/N (red: the cue's pattern)",
+            width=500, height=260, ylim=(-1.05, 1.05), show_legend=False)
 
     def _energy(self, data):
         sweeps, energies = data
-        return hv.Curve((sweeps, energies), "sweeps", "E").opts(
-            title="energy E(V) = −½ VᵀTV + a ΣV", width=480, height=200, color="#08519c",
-            line_width=2, framewise=True)
+        xlim = (-0.03, max(1.0, float(sweeps[-1]) if len(sweeps) else 1.0))
+        curve = hv.Curve((sweeps, energies), "sweeps", "E").opts(
+            color="#08519c", line_width=2, framewise=True, xlim=xlim)
+        now = hv.Scatter((sweeps[-1:], energies[-1:]), "sweeps", "E").opts(
+            color="#08519c", size=7, framewise=True, xlim=xlim)
+        return (curve * now).opts(title="energy E(V) = −½ VᵀTV + a ΣV", width=500, height=200)
 
     def redraw(self, full=False):
         s = self.session
@@ -108,7 +123,8 @@ class RecallView(pn.viewable.Viewer):
             self.overlaps_pipe.send((sweeps_axis, np.array(s.overlap_history), s.target))
             self.energy_pipe.send((sweeps_axis, np.array(s.energy_history)))
             self.status.value = (f"<b>N = {s.network.n_neurons}, P = {s.network.n_patterns}, "
-                                 f"α = {s.network.load:.3f}</b> &nbsp; {html.escape(s.describe())}")
+                                 f"α = {s.network.load:.3f}</b> &nbsp; "
+                                 f"{html.escape(s.progress())}")
             self.playback.step = int(s.updates)
 
     # -- actions ---------------------------------------------------------------------------------
@@ -119,7 +135,7 @@ class RecallView(pn.viewable.Viewer):
 
         def draw():
             self.redraw()
-            if done:
+            if done:  # the verdict, once: the status line above says only where recall is
                 self.playback.pause()
                 self.playback.show(s.describe(), "info")
         return draw

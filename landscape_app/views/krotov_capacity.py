@@ -32,8 +32,9 @@ class DenseCapacityView(pn.viewable.Viewer):
         self.caption = text_pane(
             "Fraction of a stored pattern's bits that one update from the pattern flips, against "
             "the number of stored random patterns P. Lines: theory ½ erfc(√(Nⁿ⁻¹/(2(2n−3)!!P))); "
-            "dashed: K_max = Nⁿ⁻¹/(2(2n−3)!! ln N), the errorless capacity. Zeros are drawn at "
-            f"{FLOOR:g}. The exponential interaction stays at zero (capacity ≈ 2^(N/2)).")
+            "dashed: K<sub>max</sub> = Nⁿ⁻¹/(2(2n−3)!! ln N), the errorless capacity. Zeros are "
+            f"drawn at {FLOOR:g}. The exponential interaction stays at zero (capacity ≈ "
+            "2<sup>N/2</sup>).")
         self.result = None
 
     def start(self):
@@ -59,8 +60,8 @@ class DenseCapacityView(pn.viewable.Viewer):
         right = 1e5 if result is None else max(1e5, 1.5 * result.loads[-1])
         grid = np.geomspace(1, right, 300)
         for label, color in COLORS.items():
-            if result is None:
-                loads, values = np.zeros(0), np.zeros(0)
+            if result is None:  # one invisible point: an empty layer's legend has no symbol
+                loads, values = np.full(1, np.nan), np.full(1, np.nan)
             else:
                 loads, values = result.loads, np.maximum(result.unstable[label], FLOOR)
             layers.append(hv.Scatter((loads, values), "P (stored patterns)",
@@ -73,11 +74,16 @@ class DenseCapacityView(pn.viewable.Viewer):
                 color=COLORS[label], line_width=1.5, alpha=0.7))
             kmax = k_max(n, degree)
             layers.append(hv.VLine(kmax).opts(color=COLORS[label], line_dash="dashed"))
-            layers.append(hv.Text(kmax, 0.2, f" K_max(n={degree}) ≈ {kmax:,.0f}",
+            layers.append(hv.Text(kmax, 0.2, f" Kmax(n={degree}) ≈ {kmax:,.0f}",
                                   halign="left", fontsize=9).opts(color=COLORS[label]))
+        layers.append(hv.Text(30, 1e-3, "" if result is not None else
+                              "Press “Run the comparison”: the measured fractions\n"
+                              "appear as dots on the theory lines", fontsize=12).opts(
+            color="#444444"))
+        # the legend beside the plot: inside it covered the n = 4 curve
         return hv.Overlay(layers).opts(
-            logx=True, logy=True, xlim=(1, right), ylim=(FLOOR / 2, 0.7), width=760, height=440,
-            legend_position="bottom_right", title=f"capacity at N = {n}")
+            logx=True, logy=True, xlim=(1, right), ylim=(FLOOR / 2, 0.7), width=900, height=440,
+            legend_position="right", title=f"capacity at N = {n}")
 
     def controls(self):
         return pn.Column(heading("Capacity"), self.widgets, self.run_button, self.job.progress,

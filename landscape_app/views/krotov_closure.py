@@ -73,7 +73,8 @@ class ClosureView(pn.viewable.Viewer):
                                                   clim=(0.0, float(np.nanmax(values))))
         return image.relabel("").opts(width=560, height=520, xlabel="V₁", ylabel="V₂",
                                       framewise=True, tools=["hover"],
-                                      hooks=[_title_colorbar])
+                                      hooks=[_title_colorbar],
+                                      **elements.padded_limits(self.session.window))
 
     def _contours(self, data):
         """Contour lines of the energy when it exists (none over the speed)."""

@@ -59,7 +59,7 @@ class MetastableView(pn.viewable.Viewer):
                 "the average of all stored patterns" if k > 0.9 * len(self.patterns) else
                 f"a metastable state mixing about {k:.1f} patterns")
         self.pipes["fixed"].send((result.final.reshape(side, side),
-                                  f"fixed point after {result.n_updates} updates"))
+                                  f"fixed point, {result.n_updates} updates"))
         self.pipes["attention"].send(result.attention)
         self.pipes["profile"].send((self.effective, s.beta, len(self.patterns)))
         self.status.value = (f"β = {s.beta:g}: the fixed point is {kind} "
@@ -70,15 +70,15 @@ class MetastableView(pn.viewable.Viewer):
         weights = data
         labels = [str(i) for i in range(len(weights))]
         return hv.Bars((labels, weights), "stored pattern", "softmax weight p").opts(
-            width=420, height=260, ylim=(0, 1.02), color="#08519c",
-            title="attention softmax(βXᵀξ) at the fixed point")
+            width=460, height=260, ylim=(0, 1.02), color="#08519c",
+            title="attention softmax(βXᵀξ), fixed point")
 
     def _profile(self, data):
         effective, beta, count = data
         curve = hv.Curve((BETAS, effective), "β", "patterns averaged (1/Σp²)").opts(
             logx=True, color="#08519c", line_width=2)
         here = hv.VLine(beta).opts(color="#d62728", line_dash="dashed")
-        return (curve * here).opts(width=420, height=260, ylim=(0, count + 0.5),
+        return (curve * here).opts(width=460, height=260, ylim=(0, count + 0.5),
                                    title="fixed point from this cue, across β")
 
     def controls(self):

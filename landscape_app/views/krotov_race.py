@@ -39,11 +39,20 @@ class RecallRaceView(pn.viewable.Viewer):
         self.reset()
 
     def _overlaps(self, data):
-        curves = [hv.Curve((np.arange(len(data[name])), data[name]), "sweeps",
-                           "overlap with the cue's pattern", label=name).opts(
-            color=COLORS[name], line_width=3, framewise=True) for name in ("classical", "dense")]
-        return hv.Overlay(curves).opts(width=480, height=260, ylim=(-0.05, 1.05),
-                                       legend_position="bottom_right",
+        sweeps = max(len(data[name]) for name in ("classical", "dense")) - 1
+        xlim = (-0.1, max(3.0, float(sweeps)))
+        layers = []
+        for name in ("classical", "dense"):
+            values = data[name]
+            layers.append(hv.Curve((np.arange(len(values)), values), "sweeps",
+                                   "overlap with the cue's pattern", label=name).opts(
+                color=COLORS[name], line_width=3, xlim=xlim))
+            # the current value as a dot: before Play the plot shows where both start
+            layers.append(hv.Scatter(([len(values) - 1], values[-1:]), "sweeps",
+                                     "overlap with the cue's pattern").opts(
+                color=COLORS[name], size=9, xlim=xlim))
+        return hv.Overlay(layers).opts(width=560, height=260, ylim=(-0.05, 1.05),
+                                       legend_position="right",
                                        title="overlap m with the stored pattern")
 
     def redraw(self):
@@ -55,14 +64,18 @@ class RecallRaceView(pn.viewable.Viewer):
                          f"dense, {self.race.interaction.replace('_', ' ')}"
                          + (f" n = {self.race.degree}" if self.race.interaction != "exponential"
                             else ""))
-                self.pipes[name].send((f["image"], f"{label}: sweep {f['sweep']}, "
+                # two lines: one was cut at the picture's width
+                self.pipes[name].send((f["image"], f"{label}\nsweep {f['sweep']}, "
                                                    f"m = {f['overlap']:.2f}"))
             self.pipes["overlaps"].send({name: frame[name]["overlaps"]
                                          for name in ("classical", "dense")})
             self.playback.step = self.frame_index
             finished = self.frame_index >= self.race.n_frames - 1
-            self.status.value = self.race.describe() if finished else (
-                f"N = {self.race.n_neurons}, P = {len(self.race.patterns)}: press Play.")
+            # the verdict is shown once, under the buttons, when the race ends
+            size = f"N = {self.race.n_neurons}, P = {len(self.race.patterns)}"
+            self.status.value = (f"{size}: both recalls have ended." if finished else
+                                 f"{size}: press Play." if self.frame_index == 0 else
+                                 f"{size}: sweep {self.frame_index}…")
 
     def advance(self, n_sweeps):
         self.frame_index = min(self.frame_index + n_sweeps, self.race.n_frames - 1)

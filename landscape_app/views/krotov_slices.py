@@ -48,14 +48,16 @@ class EnergySlicesView(pn.viewable.Viewer):
             clipping_colors={"NaN": "#ffffff", "max": "#fde725"})
         marks = hv.Points(np.array([[1, 0], [0, 1], [-1, 0], [0, -1]], float), ["a", "b"]).opts(
             color="#d62728", size=8, line_color="black")
-        return image * elements.contour_lines(data.a, data.b, energy,
-                                              elements.contour_levels_between(0.0, 1.0)) * marks
+        contours = elements.contour_lines(data.a, data.b, energy,
+                                          elements.contour_levels_between(0.0, 1.0))
+        return (image * contours * elements.diamond_edge() * marks).opts(
+            **elements.DIAMOND_LIMITS)
 
     def controls(self):
         return pn.Column(heading("Energy slices"), self.widgets, width=320)
 
     def main(self):
-        return pn.Column(self.caption, pn.Row(*[plot_pane(p) for p in self.plots]),
+        return pn.Column(self.caption, pn.FlexBox(*[plot_pane(p) for p in self.plots]),
                          sizing_mode="stretch_width")
 
     def __panel__(self):

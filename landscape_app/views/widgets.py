@@ -29,6 +29,15 @@ def docstring_html(text: str) -> str:
     return "".join(f"<code>{part}</code>" if k % 2 else part for k, part in enumerate(parts))
 
 
+def math_html(text: str) -> str:
+    """Plain text with the subscripts the models write (``ξ_∞``, ``u_k``) as HTML
+    subscripts: shown raw, a class read the underscores."""
+    import re
+
+    return re.sub(r"_(\{[^}]*\}|[^\s_(),.;:|=]+)",
+                  lambda m: f"<sub>{m.group(1).strip('{}')}</sub>", html.escape(text))
+
+
 class MessageBox(pn.widgets.StaticText):
     """A coloured message line, hidden when empty; the text is escaped."""
 
@@ -42,7 +51,7 @@ class MessageBox(pn.widgets.StaticText):
         self.text = text
         style = _MESSAGE_STYLES.get(kind, _MESSAGE_STYLES["warning"])
         self.value = (f'<div class="message message-{kind}" style="{style};padding:8px 12px;'
-                      f'border-radius:4px">{html.escape(text)}</div>')
+                      f'border-radius:4px">{math_html(text)}</div>')
         self.visible = bool(text)
 
     def clear(self):
@@ -87,6 +96,14 @@ class EditableSlider(pn.widgets.EditableFloatSlider):
             self._slider.start = value
         elif value > self._slider.end:
             self._slider.end = value
+
+    @param.depends("width", "height", "sizing_mode", watch=True)
+    def _update_layout(self):
+        # Panel gives the number box a quarter of the width: too narrow for 0.00012 beside
+        # its spin buttons
+        super()._update_layout()
+        if self.sizing_mode not in ("stretch_width", "stretch_both"):
+            self._value_edit.width = max(110, (self.width or 300) // 3)
 
     def _fit_range(self):
         """A value set from the model beyond the slider's soft range (a step size suggested
