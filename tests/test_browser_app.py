@@ -468,6 +468,14 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
 
     context.route("**/*", offline)
     try:
+        # a class opening the link together: sessions built side by side once pointed their
+        # stylesheets at the CDN (tests/test_served_pages.py has the deterministic case)
+        together = [context.new_page() for _ in range(3)]
+        for tab, slug in zip(together, ("explorer", "hopfield", "control"), strict=True):
+            tab.goto(f"{app_url}/{slug}", wait_until="commit")
+        for tab in together:
+            tab.wait_for_selector("canvas", timeout=90_000)
+            tab.close()
         page = context.new_page()
         for slug in ("explorer", "compare", "hopfield", "krotov", "control"):
             page.goto(f"{app_url}/{slug}")

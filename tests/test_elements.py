@@ -59,3 +59,17 @@ def test_the_legends_of_the_trace_and_the_cost_chart_sit_outside():
     for overlay in (trace, chart):
         options = hv.Store.lookup_options("bokeh", overlay, "plot").kwargs
         assert options["legend_position"] == "right"
+
+
+def test_the_cost_chart_keeps_one_structure_before_and_after_the_first_sample():
+    """Bokeh updates a live plot in place: if the legend's items came and went between
+    the empty chart and the first samples, the browser logged "cannot find a view for
+    Legend" (seen on /compare). Same layers, same labels, before and after."""
+    before = elements.tv_chart({"MALA": [], "HMC": []})
+    after = elements.tv_chart({"MALA": [(1, 0.5)], "HMC": [(2, 0.4)]})
+    shape = [(type(e).__name__, e.label) for e in before]
+    assert shape == [(type(e).__name__, e.label) for e in after]
+    assert [e.label for e in before if isinstance(e, hv.Curve)] == ["MALA", "HMC"]
+    note = [e for e in before if isinstance(e, hv.Text)][0]
+    assert "Press Play" in note.text
+    assert [e for e in after if isinstance(e, hv.Text)][0].text == ""

@@ -98,7 +98,8 @@ def test_dense_capacity_before_a_run(krotov):
 def test_multistart_and_n_neurons_say_what_to_press(control):
     grid = control.grid.plot[()]
     assert any("Solve every start" in t for t in texts(grid))
-    assert hv.Store.lookup_options("bokeh", grid, "plot").kwargs["show_legend"] is False
+    starts = [p for p in grid.traverse(lambda x: x, [hv.Points]) if p.label]
+    assert starts and all(len(p) == 1 for p in starts)  # a symbol for every legend item
     assert any("Press Solve" in t for t in texts(control.network.states[()]))
     assert any("Press Solve" in t for t in texts(control.network.matrix[()]))
 

@@ -2,7 +2,7 @@
 
 import param
 
-from landscape_app.views.widgets import EditableSlider, docstring_html, param_widgets
+from landscape_app.views.widgets import EditableSlider, docstring_html, math_html, param_widgets
 
 
 class Model(param.Parameterized):
@@ -37,3 +37,10 @@ def test_a_value_beyond_the_soft_range_widens_the_slider():
 def test_docstrings_show_code_in_a_code_font_not_backticks():
     text = docstring_html("HMC: ``n_leapfrog`` leapfrog steps, accept with exp(−ΔH/T) & <x>")
     assert "``" not in text and "<code>n_leapfrog</code>" in text and "&lt;x&gt;" in text
+
+
+def test_subscripts_become_html_but_parameter_names_stay_readable():
+    """``ξ_∞`` and ``u_{k+1}`` are maths; ``x_min`` in an error message is a parameter's
+    name and must reach the page as typed (a bug once printed x<sub>min</sub>)."""
+    assert math_html("ξ_∞ and u_{k+1}") == "ξ<sub>∞</sub> and u<sub>k+1</sub>"
+    assert math_html("must satisfy x_min < x_max") == "must satisfy x_min &lt; x_max"

@@ -18,3 +18,27 @@ def report_exception(exception: BaseException) -> None:
     notifications = pn.state.notifications
     if notifications is not None:
         notifications.error(message, duration=8000)
+
+
+def _closed_socket_error(exception) -> bool:
+    from tornado.iostream import StreamClosedError
+    from tornado.websocket import WebSocketClosedError
+
+    return isinstance(exception, (WebSocketClosedError, StreamClosedError))
+
+
+def quiet_closed_tabs(loop) -> None:
+    """On ``loop``: a message still being written to a tab that has just closed is dropped
+    with one debug line, not a "Task exception was never retrieved" traceback.
+
+    Panel cancels a closed session's pending writes, but a write that has already failed
+    keeps its ``WebSocketClosedError`` unretrieved, and asyncio prints it when the task is
+    collected; every other unhandled exception still reaches the default handler.
+    """
+    def handler(loop, context):
+        if _closed_socket_error(context.get("exception")):
+            log.debug("a closed tab's message was dropped: %s", context.get("message"))
+            return
+        loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)

@@ -5,17 +5,33 @@ import subprocess
 import sys
 
 import panel as pn
+from bokeh.core.validation import silence
+from bokeh.core.validation.warnings import FIXED_SIZING_MODE
+from panel.io.resources import LOCAL_DIST
 from tornado.web import RedirectHandler, RequestHandler
 
 from ..warmup import warm_up
 from . import pages as _pages  # noqa: F401  (registers the pages)
-from .errors import report_exception
+from .errors import quiet_closed_tabs, report_exception
 from .shell import PAGES, render
+
+
+def serve_styles_locally(doc) -> None:
+    """Every stylesheet of the session ``doc`` from this server, none from Panel's CDN.
+
+    Panel points a new model's stylesheets at its CDN unless the document says where its
+    files are (``dist_url``), which it only records once the page's HTML is written, after
+    the session's models exist; models made in between (sessions opened together, with
+    ``--num-threads``) asked cdn.holoviz.org, which an offline classroom cannot reach.
+    """
+    if doc is not None:
+        doc._template_variables.setdefault("dist_url", LOCAL_DIST)
 
 
 def _page_function(slug):
     # Panel calls plain functions once per session (a functools.partial would be shown as text)
     def build():
+        serve_styles_locally(pn.state.curdoc)
         return render(slug)
     build.__name__ = f"{slug}_page"
     return build
@@ -65,13 +81,21 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
     if num_threads is not None:
         pn.config.nthreads = num_threads
     pn.config.exception_handler = report_exception
+    # square pictures are sized by their frame (frame_width/frame_height) and Bokeh derives
+    # the outer size; its "fixed sizing mode requires width and height" check predates that
+    silence(FIXED_SIZING_MODE, True)
     origins = allow_websocket_origin or [f"localhost:{port}", f"127.0.0.1:{port}"]
     first = PAGES[0].slug
     extra = {"num_procs": num_procs} if num_procs != 1 else {}
-    return pn.serve(
+    server = pn.serve(
         pages(), port=port, address=address, show=show, websocket_origin=origins, **extra,
-        title={p.slug: f"landscape_app · {p.title}" for p in PAGES}, start=start,
+        title={p.slug: f"landscape_app · {p.title}" for p in PAGES}, start=False,
         extra_patterns=[(r"/", RedirectHandler, {"url": f"/{first}"}),
                         (r"/health", HealthHandler)],
         # a closed tab's session (and its periodic callback) is destroyed within seconds
         check_unused_sessions_milliseconds=2000, unused_session_lifetime_milliseconds=2000)
+    quiet_closed_tabs(server.io_loop.asyncio_loop)
+    if start:
+        server.start()
+        server.io_loop.start()
+    return server

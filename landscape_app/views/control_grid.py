@@ -30,8 +30,8 @@ class MultistartView(pn.viewable.Viewer):
         paths = [] if data is None else [p for p in data.paths]
         layers.append(hv.Path(paths, kdims=["u₁", "u₂"]).opts(color="#bbbbbb", line_width=1))
         for outcome, color in OUTCOME_COLORS.items():
-            if data is None:
-                starts, ends = np.zeros((0, 2)), np.zeros((0, 2))
+            if data is None:  # one invisible point: the legend still draws the symbol
+                starts, ends = np.full((1, 2), np.nan), np.zeros((0, 2))
             else:
                 chosen = np.array([o == outcome for o in data.outcomes], dtype=bool)
                 starts, ends = data.starts[chosen], data.ends[chosen]
@@ -40,13 +40,12 @@ class MultistartView(pn.viewable.Viewer):
             layers.append(hv.Points(ends, ["u₁", "u₂"]).opts(
                 color=color, marker="star", size=16, line_color="black"))
         w = 1.6 if data is None else float(np.max(np.abs(data.starts))) + 0.1
-        # before a run: what the button does, and no legend of empty layers (no symbols)
+        # before a run: what the button does
         layers.append(hv.Text(0, 0, "" if data is not None else
                               "Press “Solve every start”: a grid of starts u(0),\n"
                               "each coloured by its outcome", fontsize=12).opts(
             color="#555555"))
         return hv.Overlay(layers).opts(width=560, height=500, legend_position="right",
-                                       show_legend=data is not None,
                                        xlim=(-w, w), ylim=(-w, w), framewise=True,
                                        title="starts coloured by outcome (★ where they end)",
                                        show_grid=True)

@@ -280,16 +280,23 @@ def tv_chart(data: dict) -> hv.Overlay:
 
     ``data`` maps a sampler's name to its (evaluations, TV) pairs.
     """
+    # one structure whatever the data: layers (legend items) that come and go break Bokeh's
+    # updates in the browser ("cannot find a view for Legend")
     curves = []
+    empty = True
     for name, points in data.items():
         arr = np.asarray(points, dtype=float).reshape(-1, 2)
+        empty = empty and len(arr) == 0
+        if not len(arr):  # one invisible point: the legend still draws the line's symbol
+            arr = np.full((1, 2), np.nan)
         curves.append(hv.Curve(arr, kdims=["evaluations"], vdims=["TV to exact"],
                                label=name).opts(framewise=True, line_width=2))
-    if not any(len(c) for c in curves):  # before any sample: say what will appear
-        return hv.Overlay([
-            hv.Curve([(100, 1.0), (1e5, 0.0)], kdims=["evaluations"],
-                     vdims=["TV to exact"]).opts(alpha=0),
-            hv.Text(3e3, 0.5, "Press Play: each sampler's distance to the exact density\n"
-                              "is drawn against its cost as it runs", fontsize=11)]).opts(
-            show_legend=False, logx=True)
-    return hv.Overlay(curves).opts(legend_position="right", logx=True)
+    if not curves:
+        curves = [hv.Curve(np.full((1, 2), np.nan), kdims=["evaluations"],
+                           vdims=["TV to exact"])]
+    # before any sample: say what will appear
+    note = hv.Text(3e3, 0.5, "Press Play: each sampler's distance to the exact density\n"
+                              "is drawn against its cost as it runs" if empty else "",
+                   fontsize=11)
+    limits = {"xlim": (100, 1e5), "ylim": (0, 1)} if empty else {}
+    return hv.Overlay([*curves, note]).opts(legend_position="right", logx=True, **limits)

@@ -76,7 +76,7 @@ class TwoNeuronsView(pn.viewable.Viewer):
             image = hv.Image((xs, ys, speed.reshape(xx.shape)), kdims=["x", "y"],
                              vdims=["speed |V̇|"], group="Energy").opts(
                 cmap=list(Magma256[:170]), clim=(0.0, float(np.nanmax(speed))), colorbar=True)
-        return image.relabel("").opts(width=560, height=520, xlabel="V₁", ylabel="V₂",
+        return image.relabel("").opts(frame_width=440, frame_height=440, xlabel="V₁", ylabel="V₂",
                                       framewise=True, tools=["hover"],
                                       hooks=[_title_colorbar],
                                       **elements.padded_limits(self.pair.window))

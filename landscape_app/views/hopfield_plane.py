@@ -65,7 +65,8 @@ class EnergyPlaneView(pn.viewable.Viewer):
     def _plot(self, data):
         plane, path, name_u, name_v = data
         image = elements.energy_image(plane.a, plane.b, plane.energy).opts(
-            width=560, height=520, xlabel=f"a (along {name_u})", ylabel=f"b (along {name_v})",
+            frame_width=440, frame_height=440, xlabel=f"a (along {name_u})",
+            ylabel=f"b (along {name_v})",
             framewise=True, clipping_colors={"NaN": "#ffffff", "max": "#fde725"})
         corners = hv.Labels({"x": [1, 0, -1, 0], "y": [0, 1, 0, -1],
                              "text": [name_u, name_v, "−" + name_u, "−" + name_v]},

@@ -42,7 +42,7 @@ def gallery(patterns, session, target):
         cmap=["#111111", "#9e9e9e", "#f5f5f5"], clim=(-1, 1),
         frame_height=int(cell * side), frame_width=int(cell * canvas.shape[1]),
         xaxis=None, yaxis=None, toolbar=None, default_tools=[], fontsize={"title": "10pt"},
-        title=f"stored patterns #0…#{len(shown) - 1}{more}; the cue comes from #{target}")
+        title=f"stored patterns #0…#{len(shown) - 1}{more}\nthe cue comes from #{target}")
 
 
 class RecallView(pn.viewable.Viewer):

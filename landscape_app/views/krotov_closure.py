@@ -71,7 +71,7 @@ class ClosureView(pn.viewable.Viewer):
             image = hv.Image((xs, ys, values), kdims=["x", "y"], vdims=["speed |X̂|"],
                              group="Energy").opts(cmap=list(Magma256[:170]), colorbar=True,
                                                   clim=(0.0, float(np.nanmax(values))))
-        return image.relabel("").opts(width=560, height=520, xlabel="V₁", ylabel="V₂",
+        return image.relabel("").opts(frame_width=440, frame_height=440, xlabel="V₁", ylabel="V₂",
                                       framewise=True, tools=["hover"],
                                       hooks=[_title_colorbar],
                                       **elements.padded_limits(self.session.window))

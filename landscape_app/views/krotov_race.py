@@ -65,7 +65,7 @@ class RecallRaceView(pn.viewable.Viewer):
                          + (f" n = {self.race.degree}" if self.race.interaction != "exponential"
                             else ""))
                 # two lines: one was cut at the picture's width
-                self.pipes[name].send((f["image"], f"{label}\nsweep {f['sweep']}, "
+                self.pipes[name].send((f["image"], f"{label}: sweep {f['sweep']}\n"
                                                    f"m = {f['overlap']:.2f}"))
             self.pipes["overlaps"].send({name: frame[name]["overlaps"]
                                          for name in ("classical", "dense")})

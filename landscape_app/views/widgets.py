@@ -30,11 +30,12 @@ def docstring_html(text: str) -> str:
 
 
 def math_html(text: str) -> str:
-    """Plain text with the subscripts the models write (``ξ_∞``, ``u_k``) as HTML
-    subscripts: shown raw, a class read the underscores."""
+    """Plain text with the subscripts the models write (``ξ_∞``, ``u_{k+1}``) as HTML
+    subscripts: shown raw, a class read the underscores. Names with underscores
+    (``x_min``, ``step_size``) stay as they are."""
     import re
 
-    return re.sub(r"_(\{[^}]*\}|[^\s_(),.;:|=]+)",
+    return re.sub(r"_(\{[^}]*\}|∞)",
                   lambda m: f"<sub>{m.group(1).strip('{}')}</sub>", html.escape(text))
 
 
