@@ -1,4 +1,4 @@
-"""python -m benchmarks [--quick] [--output benchmarks/results.json]"""
+"""python -m benchmarks [--quick] [--only kernels,app,…] [--output benchmarks/results.json]"""
 
 import argparse
 import json
@@ -49,48 +49,80 @@ def _dense_table(rows):
     return "\n".join(lines)
 
 
+SECTIONS = ("kernels", "hopfield", "dense_memory", "control", "cold_start", "app", "first_use",
+            "classroom")
+
+
+def _classroom(quick):
+    from .classroom import run_classroom
+
+    pages, playing = (10, 5) if quick else (30, 10)
+    return {"one_process": run_classroom(pages, playing, num_procs=1),
+            "two_processes": run_classroom(pages, playing, num_procs=2)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true",
-                        help="fewer NumPy steps and repeats (under 2 minutes)")
+                        help="fewer NumPy steps, repeats and pages (under 5 minutes)")
     parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument("--skip-app", action="store_true", help="skip the app benchmarks")
+    parser.add_argument("--skip-app", action="store_true",
+                        help="skip the benchmarks that drive the app in Chromium")
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help="comma-separated sections to run, the others keep their "
+                             f"figures in the output (of {', '.join(SECTIONS)})")
     args = parser.parse_args(argv)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    unknown = only - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    if args.skip_app:
+        only -= {"app", "first_use", "classroom"}
 
     results = json.loads(args.output.read_text()) if args.output.exists() else {}
-    if args.quick:
-        rows = run_kernel_benchmarks(chains=10_000, steps=1_000, numpy_steps=100, repeats=3)
-    else:
-        rows = run_kernel_benchmarks(chains=10_000, steps=1_000, numpy_steps=1_000, repeats=5)
-    print(_table(rows), flush=True)
-    hopfield = run_hopfield_benchmarks(quick=args.quick)
-    print(_hopfield_table(hopfield), flush=True)
-    dense = run_dense_benchmarks(quick=args.quick)
-    print(_dense_table(dense), flush=True)
-    control = run_control_benchmarks(quick=args.quick)
-    print(control_table(control), flush=True)
-    cold = measure_cold_start()
-    print(f"cold start (first 100-step HMC run, 1000 chains, fresh process): "
-          f"{cold['cold_cache']:.2f} s with an empty numba cache, "
-          f"{cold['warm_cache']:.2f} s with a warm one", flush=True)
+    if "kernels" in only:
+        if args.quick:
+            rows = run_kernel_benchmarks(chains=10_000, steps=1_000, numpy_steps=100,
+                                         repeats=3)
+        else:
+            rows = run_kernel_benchmarks(chains=10_000, steps=1_000, numpy_steps=1_000,
+                                         repeats=5)
+        print(_table(rows), flush=True)
+        results["kernels"] = rows
+    if "hopfield" in only:
+        results["hopfield"] = run_hopfield_benchmarks(quick=args.quick)
+        print(_hopfield_table(results["hopfield"]), flush=True)
+    if "dense_memory" in only:
+        results["dense_memory"] = run_dense_benchmarks(quick=args.quick)
+        print(_dense_table(results["dense_memory"]), flush=True)
+    if "control" in only:
+        results["control"] = run_control_benchmarks(quick=args.quick)
+        print(control_table(results["control"]), flush=True)
+    if "cold_start" in only:
+        cold = measure_cold_start()
+        print(f"cold start (first 100-step HMC run, 1000 chains, fresh process): "
+              f"{cold['cold_cache']:.2f} s with an empty numba cache, "
+              f"{cold['warm_cache']:.2f} s with a warm one", flush=True)
+        results["cold_start_s"] = cold
     results.update({
-        "kernels": rows,
-        "hopfield": hopfield,
-        "dense_memory": dense,
-        "control": control,
-        "cold_start_s": cold,
         "machine": {"processor": platform.processor() or platform.machine(),
                     "cpus": os.cpu_count(), "python": platform.python_version()},
         "mode": "quick" if args.quick else "full",
     })
-    if not args.skip_app:
-        try:
-            from .app import run_app_benchmarks
-        except ImportError:
-            run_app_benchmarks = None
-        if run_app_benchmarks is not None:
-            results["app"] = run_app_benchmarks(quick=args.quick)
-            print("app:", json.dumps(results["app"]), flush=True)
+    if "app" in only:
+        from .app import run_app_benchmarks
+
+        results["app"] = run_app_benchmarks(quick=args.quick)
+        print("app:", json.dumps(results["app"]), flush=True)
+    if "first_use" in only:
+        from .first_use import measure_first_use
+
+        results["first_use"] = measure_first_use()
+        print("first use:", json.dumps(results["first_use"]), flush=True)
+        args.output.write_text(json.dumps(results, indent=2) + "\n")  # the next is long
+    if "classroom" in only:
+        results["classroom"] = _classroom(args.quick)
+        print("classroom:", json.dumps(results["classroom"]), flush=True)
     args.output.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {args.output}")
 

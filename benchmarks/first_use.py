@@ -23,8 +23,19 @@ from .app import CHROMIUM, FLAGS, _free_port, _wait_http
 PAGES = {"explorer": None, "compare": None, "hopfield": None, "krotov": "Beyond capacity",
          "control": None}
 
-DRAWN = """() => window.Bokeh && Bokeh.documents.length > 0 && Bokeh.documents[0].is_idle
-           && document.querySelectorAll('span.step-status, canvas').length > 0"""
+#: the page drawn: Bokeh idle and a plot's canvas (or the step counter) in the page; Panel's
+#: components live in shadow roots, which querySelectorAll does not enter
+DRAWN = """() => {
+  if (!(window.Bokeh && Bokeh.documents.length > 0 && Bokeh.documents[0].is_idle)) return false;
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.matches('span.step-status, canvas')) return true;
+      if (el.shadowRoot && walk(el.shadowRoot)) return true;
+    }
+    return false;
+  };
+  return walk(document);
+}"""
 
 
 def _start_server(env):

@@ -2,6 +2,10 @@
 
 import argparse
 
+#: Panel's callback threads: the numba kernels release the interpreter, so playing tabs step
+#: side by side, and the event loop stays free to answer every tab
+DEFAULT_THREADS = 4
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -16,8 +20,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--no-show", dest="show", action="store_false",
                       help="do not open a browser (default)")
     parser.set_defaults(show=False)
-    parser.add_argument("--num-threads", type=int, default=None,
-                        help="threads Panel uses to run callbacks (sessions run in parallel)")
+    parser.add_argument("--num-threads", type=int, default=DEFAULT_THREADS,
+                        help="threads Panel runs the pages' callbacks on, so that one tab's "
+                             f"work does not hold up the others ({DEFAULT_THREADS}; 0: none)")
     parser.add_argument("--allow-websocket-origin", action="append", default=None,
                         metavar="HOST[:PORT]",
                         help="a host allowed to connect by websocket (repeatable)")

@@ -1,11 +1,32 @@
-"""What a served session's document holds before its browser asks for it."""
+"""What a served session's document holds, built as the server builds it (``app/builder``)."""
+
+import weakref
+from types import SimpleNamespace
 
 import pytest
 from bokeh.document import Document
-from bokeh.models import ImportedStyleSheet
-from panel.io.state import set_curdoc
+from bokeh.models import ImportedStyleSheet, Plot
 
+from landscape_app.app.builder import build_page
 from landscape_app.app.server import pages
+
+
+class _SessionContext:
+    """Stands for the context Bokeh gives a session's document before the tab connects."""
+
+    id = "a-session"
+    session = None  # not connected yet
+
+    def __init__(self, path="/explorer"):
+        self.request = SimpleNamespace(arguments={}, cookies={}, headers={}, path=path,
+                                       uri=path, protocol="http", host="localhost:5006")
+
+
+def session_document():
+    doc = Document()
+    context = _SessionContext()
+    doc._session_context = weakref.ref(context)
+    return doc, context
 
 
 @pytest.mark.parametrize("slug", sorted(pages()))
@@ -15,9 +36,18 @@ def test_a_session_asks_no_other_host_for_its_stylesheets(slug):
     opening at once, ``--num-threads``) pointed them at cdn.holoviz.org — unreachable
     offline, so the page lost its theme. Built as the server builds it, no stylesheet of
     any page may name another host."""
-    doc = Document()
-    with set_curdoc(doc):
-        pages()[slug]().server_doc(doc)
+    doc, _context = session_document()
+    build_page(slug, doc, "t")
     urls = {str(m.url) for m in doc.models if isinstance(m, ImportedStyleSheet)}
     assert urls, "no stylesheet at all: the check would pass vacuously"
     assert not [u for u in urls if "://" in u], sorted(u for u in urls if "://" in u)[:5]
+
+
+def test_the_explorer_is_built_whole_before_its_tab_connects():
+    """The explorer's trace and marginals were deferred to the page's load: then Panel built
+    their plots on the server's event loop (a second of it per tab, every other tab waiting).
+    Built by the page builder, all four plots are in the document before the tab connects."""
+    doc, _context = session_document()
+    build_page("explorer", doc, "t")
+    plots = [m for m in doc.models if isinstance(m, Plot)]
+    assert len(plots) == 4, f"{len(plots)} plots in the document (landscape, trace, x, y)"

@@ -72,3 +72,4 @@ def test_the_progress_bar_reports_every_task(monkeypatch):
     assert "compiling the numba kernels" in lines[0]
     assert lines[-1].startswith("compiling [") and "2/2 two" in lines[-1]
     assert set(info["tasks"]) == {"one", "two"}
+

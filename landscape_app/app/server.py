@@ -3,29 +3,25 @@
 import json
 import subprocess
 import sys
+import time
 
 import panel as pn
 from bokeh.core.validation import silence
 from bokeh.core.validation.warnings import FIXED_SIZING_MODE
-from panel.io.resources import LOCAL_DIST
 from tornado.web import RedirectHandler, RequestHandler
 
 from ..warmup import warm_up
 from . import pages as _pages  # noqa: F401  (registers the pages)
+from .builder import applications, serve_styles_locally
 from .errors import quiet_closed_tabs, report_exception
 from .shell import PAGES, render
 
 
-def serve_styles_locally(doc) -> None:
-    """Every stylesheet of the session ``doc`` from this server, none from Panel's CDN.
-
-    Panel points a new model's stylesheets at its CDN unless the document says where its
-    files are (``dist_url``), which it only records once the page's HTML is written, after
-    the session's models exist; models made in between (sessions opened together, with
-    ``--num-threads``) asked cdn.holoviz.org, which an offline classroom cannot reach.
-    """
-    if doc is not None:
-        doc._template_variables.setdefault("dist_url", LOCAL_DIST)
+#: how long a session lives with no tab connected: the time a tab has to connect once its
+#: page has arrived, and how long a closed tab's session lingers. Bokeh counts it from the
+#: session's start; at 2 s, tabs of a class opening together on busy machines were discarded
+#: before they had connected and never drew.
+UNUSED_SESSION_LIFETIME_MS = 15_000
 
 
 def _page_function(slug):
@@ -38,7 +34,8 @@ def _page_function(slug):
 
 
 def pages() -> dict:
-    """URL slug → function building that page for one browser session."""
+    """URL slug → function building that page for one browser session (on the calling
+    thread; the server builds them with ``builder.applications``)."""
     return {p.slug: _page_function(p.slug) for p in PAGES}
 
 
@@ -62,11 +59,29 @@ def prepare(num_procs=1, stream=sys.stderr) -> dict:
     """
     if num_procs == 1:
         info = warm_up(stream=stream)
-        from .. import views  # noqa: F401  (Panel, HoloViews and every view: imported once here)
-
+        info["imports_s"] = import_page_libraries()
         return info
     subprocess.run([sys.executable, "-m", "landscape_app.warmup"], check=True)
     return {"cold": None}
+
+
+def import_page_libraries() -> float:
+    """Import what the pages' first build would otherwise import: every view, HoloViews'
+    Bokeh plotting and Panel's table widget (the comparison's); seconds taken.
+
+    Measured here, this took about 1 s off the explorer's first build in a process and more
+    off the comparison's, for half a second at start. (Building every page once in advance
+    would take a little more off, but costs about 20 s at every start.) The table is only
+    imported: ``pn.extension("tabulator")`` here would send its JavaScript with every page.
+    """
+    start = time.perf_counter()
+    import holoviews as hv
+    import panel.widgets.tables  # noqa: F401
+
+    from .. import views  # noqa: F401
+
+    hv.extension("bokeh", logo=False)
+    return round(time.perf_counter() - start, 2)
 
 
 def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket_origin=None,
@@ -78,7 +93,7 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
     """
     if warm:
         prepare(num_procs)
-    if num_threads is not None:
+    if num_threads:
         pn.config.nthreads = num_threads
     pn.config.exception_handler = report_exception
     # square pictures are sized by their frame (frame_width/frame_height) and Bokeh derives
@@ -88,12 +103,14 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
     first = PAGES[0].slug
     extra = {"num_procs": num_procs} if num_procs != 1 else {}
     server = pn.serve(
-        pages(), port=port, address=address, show=show, websocket_origin=origins, **extra,
-        title={p.slug: f"landscape_app · {p.title}" for p in PAGES}, start=False,
+        applications(), port=port, address=address, show=show, websocket_origin=origins, **extra,
+        start=False,
         extra_patterns=[(r"/", RedirectHandler, {"url": f"/{first}"}),
                         (r"/health", HealthHandler)],
-        # a closed tab's session (and its periodic callback) is destroyed within seconds
-        check_unused_sessions_milliseconds=2000, unused_session_lifetime_milliseconds=2000)
+        # a closed tab's session (and its periodic callback) is destroyed within seconds; a
+        # session whose tab has not connected yet (a busy student's laptop) is kept a while
+        check_unused_sessions_milliseconds=2000,
+        unused_session_lifetime_milliseconds=UNUSED_SESSION_LIFETIME_MS)
     quiet_closed_tabs(server.io_loop.asyncio_loop)
     if start:
         server.start()

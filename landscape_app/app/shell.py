@@ -7,6 +7,7 @@ browser session and returns (sidebar objects, main objects).
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import holoviews as hv
 import panel as pn
 
 TITLE = "landscape_app"
@@ -19,15 +20,17 @@ class Page:
     title: str
     build: Callable
     description: str = ""
+    #: Panel extensions whose JavaScript the page needs (sent with the page's HTML)
+    extensions: tuple = ()
 
 
 PAGES: list[Page] = []
 
 
-def page(slug: str, title: str, description: str = ""):
+def page(slug: str, title: str, description: str = "", extensions=()):
     """Register a page function under /slug (pages appear in the navigation in this order)."""
     def register(build):
-        PAGES.append(Page(slug, title, build, description))
+        PAGES.append(Page(slug, title, build, description, tuple(extensions)))
         return build
     return register
 
@@ -45,6 +48,8 @@ def navigation(current: str) -> pn.widgets.StaticText:
 def render(slug: str):
     """The template of page ``slug`` for the current session."""
     entry = next(p for p in PAGES if p.slug == slug)
+    hv.extension("bokeh", logo=False)
+    pn.extension(*entry.extensions, notifications=True)  # errors no view handled: notifications
     sidebar, main = entry.build()
     # the Bootstrap design ships all its assets with Panel; the Fast and Material designs pull
     # fonts from Google, which an offline classroom (or CI) cannot reach

@@ -1,0 +1,45 @@
+"""A class on one server: one tab's page being built holds up no other tab.
+
+Bokeh builds a new session's page on the server's event loop; a page is one to several
+seconds of Python, and while it was built nothing else was answered (10 tabs opened together:
+``/health`` silent for up to 4.6 s, pages waiting for each other). The pages are now built on
+a worker thread (``app/builder.py``) while the loop goes on answering.
+"""
+
+import threading
+import time
+import urllib.request
+
+POLL_S = 0.05
+
+
+def test_the_server_answers_while_a_page_is_being_built(app_url):
+    """While a comparison page (the slowest to build) is requested, ``/health`` is asked every
+    50 ms. Built on the event loop, it was answered about twice: once before the build
+    started and once after it ended. The test asks for at least two answers per second of
+    the request, a sixth of what an idle loop gives, and a build of at least a second (so
+    that a blocked loop could not pass by chance)."""
+    finished = threading.Event()
+
+    def open_page():
+        with urllib.request.urlopen(app_url + "/compare", timeout=120) as response:
+            response.read()
+        finished.set()
+
+    opener = threading.Thread(target=open_page, daemon=True)
+    start = time.monotonic()
+    opener.start()
+    answers, slowest = 0, 0.0
+    while not finished.is_set():
+        asked = time.monotonic()
+        with urllib.request.urlopen(app_url + "/health", timeout=60) as response:
+            response.read()
+        if not finished.is_set():
+            answers += 1
+            slowest = max(slowest, time.monotonic() - asked)
+        time.sleep(POLL_S)
+    took = time.monotonic() - start
+    opener.join(timeout=5)
+    assert took > 1.0, f"the page took {took:.2f} s: too quick to show anything"
+    assert answers >= 2 * took, (f"{answers} answers from /health in the {took:.1f} s the "
+                                 f"page took (slowest {slowest:.2f} s)")
