@@ -43,3 +43,34 @@ def test_the_server_answers_while_a_page_is_being_built(app_url):
     assert took > 1.0, f"the page took {took:.2f} s: too quick to show anything"
     assert answers >= 2 * took, (f"{answers} answers from /health in the {took:.1f} s the "
                                  f"page took (slowest {slowest:.2f} s)")
+
+
+def test_several_processes_serve_the_class_together():
+    """``--num-procs 2`` (the README's way to serve a bigger class): both processes share
+    the port, and pages opened one after another are built and served (each request is
+    answered by whichever process accepts it)."""
+    import subprocess
+    import sys
+
+    from conftest import free_port, wait_for_http
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "landscape_app", "--port", str(port),
+                               "--num-procs", "2"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://localhost:{port}"
+    try:
+        wait_for_http(url + "/health", timeout=600)
+        children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        assert len(children) == 2, f"{len(children)} worker processes, not 2"
+        for slug in ("explorer", "hopfield", "explorer"):
+            with urllib.request.urlopen(f"{url}/{slug}", timeout=120) as response:
+                page = response.read().decode()
+            assert response.status == 200 and "Bokeh" in page and "docs_json" in page
+    finally:
+        import os
+        import signal
+
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
