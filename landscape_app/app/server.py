@@ -16,7 +16,6 @@ from .builder import applications, serve_styles_locally
 from .errors import quiet_closed_tabs, report_exception
 from .shell import PAGES, render
 
-
 #: how long a session lives with no tab connected: the time a tab has to connect once its
 #: page has arrived, and how long a closed tab's session lingers. Bokeh counts it from the
 #: session's start; at 2 s, tabs of a class opening together on busy machines were discarded
