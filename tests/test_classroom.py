@@ -67,7 +67,7 @@ def test_several_processes_serve_the_class_together():
         for slug in ("explorer", "hopfield", "explorer"):
             with urllib.request.urlopen(f"{url}/{slug}", timeout=120) as response:
                 page = response.read().decode()
-            assert response.status == 200 and "Bokeh" in page and "docs_json" in page
+            assert response.status == 200 and "<title>landscape_app" in page, page[:300]
     finally:
         import os
         import signal
