@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 from bokeh.document import Document
-from bokeh.models import ImportedStyleSheet, Plot
+from bokeh.models import ImportedStyleSheet
 
 from landscape_app.app.builder import build_page
 from landscape_app.app.server import pages
@@ -41,13 +41,3 @@ def test_a_session_asks_no_other_host_for_its_stylesheets(slug):
     urls = {str(m.url) for m in doc.models if isinstance(m, ImportedStyleSheet)}
     assert urls, "no stylesheet at all: the check would pass vacuously"
     assert not [u for u in urls if "://" in u], sorted(u for u in urls if "://" in u)[:5]
-
-
-def test_the_explorer_is_built_whole_before_its_tab_connects():
-    """The explorer's trace and marginals were deferred to the page's load: then Panel built
-    their plots on the server's event loop (a second of it per tab, every other tab waiting).
-    Built by the page builder, all four plots are in the document before the tab connects."""
-    doc, _context = session_document()
-    build_page("explorer", doc, "t")
-    plots = [m for m in doc.models if isinstance(m, Plot)]
-    assert len(plots) == 4, f"{len(plots)} plots in the document (landscape, trace, x, y)"

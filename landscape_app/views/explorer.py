@@ -327,14 +327,16 @@ class Explorer(pn.viewable.Viewer):
 
     def main(self):
         """The plots and the playback controls."""
+        def deferred(plot):
+            # drawn right after the page has loaded: the landscape shows sooner
+            return pn.panel(lambda: pn.pane.HoloViews(plot), defer_load=True)
+
         # FlexBoxes: side by side in a wide page, one under the other in a notebook's cell
         return pn.Column(
             self.playback, self.error_alert,
             pn.FlexBox(pn.Column(self.plot_pane, self.legend), self.numbers),
-            # built with the page, off the server's event loop (app/builder.py): deferred to
-            # the page's load they would be built on the loop, holding up every other tab
-            pn.FlexBox(pn.pane.HoloViews(self.trace), pn.pane.HoloViews(self.marginals["x"]),
-                       pn.pane.HoloViews(self.marginals["y"])),
+            pn.FlexBox(deferred(self.trace), deferred(self.marginals["x"]),
+                       deferred(self.marginals["y"])),
             self.download_widgets(),
             sizing_mode="stretch_width")
 
