@@ -16,7 +16,7 @@ import numpy as np
 import param
 
 from . import landscapes, samplers
-from .params import FiniteNumber
+from .params import Count, FiniteNumber, FinitePoint
 from .samplers.diagnostics import arviz_ready, ess_and_rhat
 from .samplers.schedules import SCHEDULES
 from .scene import Scene
@@ -92,17 +92,17 @@ class Experiment(param.Parameterized):
     cooling_rate = FiniteNumber(0.999, bounds=(0.0, 1.0), inclusive_bounds=(False, True),
                                 softbounds=(0.99, 1.0), step=0.0005,
                                 doc="Factor a of the exponential schedule T₀aᵏ.")
-    anneal_steps = param.Integer(2000, bounds=(1, None), softbounds=(10, 20000),
+    anneal_steps = Count(2000, bounds=(1, None), softbounds=(10, 20000),
                                  doc="Steps of the linear schedule.")
     final_temperature = FiniteNumber(0.0, bounds=(0.0, None), softbounds=(0.0, 10.0),
                                      doc="Floor of the annealing schedule.")
-    n_chains = param.Integer(100, bounds=(1, 5000), softbounds=(1, 1000),
+    n_chains = Count(100, bounds=(1, 5000), softbounds=(1, 1000),
                              doc="Number of chains.")
-    seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Seed of the starts and noise.")
-    start_point = param.NumericTuple(default=None, allow_None=True, length=2,
-                                     doc="Common start of every chain; None: random starts.")
-    tail_length = param.Integer(40, bounds=(2, 500), doc="Recent records drawn per chain.")
-    sample_window = param.Integer(400, bounds=(10, 20000),
+    seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the starts and noise.")
+    start_point = FinitePoint(default=None, allow_None=True,
+                              doc="Common start of every chain; None: random starts.")
+    tail_length = Count(40, bounds=(2, 500), doc="Recent records drawn per chain.")
+    sample_window = Count(400, bounds=(10, 20000),
                                   doc="Recent records used for histograms, TV and ESS.")
     autotune = param.Boolean(True, doc="Adopt settings suited to each new landscape.")
 
@@ -497,8 +497,8 @@ class Comparison(param.Parameterized):
                                  doc="The samplers compared (two to four).")
     temperature = FiniteNumber(18.6, bounds=(0.0, None), softbounds=(0.0, 50.0),
                                doc="Temperature T.")
-    n_chains = param.Integer(100, bounds=(1, 2000), softbounds=(1, 500), doc="Chains each.")
-    seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Shared seed (same starts).")
+    n_chains = Count(100, bounds=(1, 2000), softbounds=(1, 500), doc="Chains each.")
+    seed = Count(0, bounds=(0, 2**31 - 1), doc="Shared seed (same starts).")
     error = param.String("")
 
     def __init__(self, **params):

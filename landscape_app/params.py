@@ -16,6 +16,29 @@ class FiniteNumber(param.Number):
             )
 
 
+class Count(param.Integer):
+    """A ``param.Integer`` that refuses bools (``True`` is an int to Python, not a count)."""
+
+    def _validate_value(self, val, allow_None):
+        if isinstance(val, bool):
+            raise ValueError(f"{type(self).__name__} parameter {self.name!r} must be an integer, "
+                             f"not {val!r}.")
+        super()._validate_value(val, allow_None)
+
+
+class FinitePoint(param.NumericTuple):
+    """A point ``(x, y)`` of finite numbers (``param.NumericTuple`` lets NaN and inf through)."""
+
+    def __init__(self, default=None, **params):
+        super().__init__(default=default, length=2, **params)
+
+    def _validate_value(self, val, allow_None):
+        super()._validate_value(val, allow_None)
+        if val is not None and not all(math.isfinite(float(v)) for v in val):
+            raise ValueError(f"{type(self).__name__} parameter {self.name!r} must be finite, "
+                             f"got {val!r}.")
+
+
 class Window(param.NumericTuple):
     """A view window ``(x_min, x_max, y_min, y_max)`` of finite numbers with min < max."""
 
@@ -71,3 +94,20 @@ class SquareMatrix(param.Array):
         elif isinstance(val, np.ndarray) and val.dtype.kind in "biu":
             val = val.astype(float)
         super().__set__(obj, val)
+
+
+def as_window(window) -> tuple[float, float, float, float]:
+    """A view window given as any sequence of four finite numbers with min < max."""
+    try:
+        values = tuple(window)
+    except TypeError:
+        raise ValueError(f"window must be (x_min, x_max, y_min, y_max), got {window!r}") from None
+    if len(values) != 4 or any(isinstance(v, bool) or not isinstance(v, int | float)
+                               and not hasattr(v, "__float__") for v in values):
+        raise ValueError(f"window must be four numbers (x_min, x_max, y_min, y_max), "
+                         f"got {window!r}")
+    x0, x1, y0, y1 = (float(v) for v in values)
+    if not all(math.isfinite(v) for v in (x0, x1, y0, y1)) or not (x0 < x1 and y0 < y1):
+        raise ValueError(f"window must be finite with x_min < x_max and y_min < y_max, "
+                         f"got {window!r}")
+    return x0, x1, y0, y1

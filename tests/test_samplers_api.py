@@ -145,7 +145,7 @@ def test_start_with_nan_or_inf():
 def test_bad_steps_and_resume():
     with pytest.raises(ValueError, match="n_steps"):
         make("MALA").run(-1)
-    with pytest.raises(TypeError, match="n_steps"):
+    with pytest.raises(ValueError, match="n_steps must be an integer"):
         make("MALA").run(2.5)
     first = make("MALA", n_chains=10).run(3)
     with pytest.raises(ValueError, match="chains"):

@@ -22,11 +22,16 @@ import param
 from ..kernels import control as kernel
 from ..kernels.activations import ACTIVATIONS, G_numpy, activation_code, g_numpy
 from ..kernels.activations import STEP as STEP_CODE
-from ..params import FiniteNumber, SquareMatrix
+from ..limits import check_memory, check_steps, count, finite, seed_value
+from ..params import Count, FiniteNumber, SquareMatrix
 from . import solver
 from .outcomes import Verdict, classify
 
 CONTROL_ACTIVATIONS = (*ACTIVATIONS, "step")
+#: most random initial controls one solve tries (each is a full L-BFGS-B run)
+MAX_RESTARTS = 1_000
+#: most steps of a receding-horizon run (a re-solve every ``replan_every`` steps)
+MAX_RECEDING_STEPS = 100_000
 
 
 @dataclass
@@ -83,10 +88,11 @@ def random_couplings(n: int, density: float = 0.3, scale: float = 1.0, seed: int
     """A sparse non-symmetric A (N, N): each off-diagonal synapse exists with probability
     ``density``, its weight ~ Normal(0, scale²/(density N)) so that a neuron's input is O(scale);
     no self-couplings."""
-    if not (isinstance(n, int | np.integer) and n >= 2):
-        raise ValueError(f"n must be an integer ≥ 2, got {n!r}")
-    if not 0.0 <= density <= 1.0:
-        raise ValueError(f"density must be in [0, 1], got {density!r}")
+    n = count(n, "n", 2)
+    seed = seed_value(seed)
+    check_memory(3 * 8 * n * n, f"random couplings of {n:,} neurons")
+    density = finite(density, "density", 0.0, 1.0)
+    scale = finite(scale, "scale", 0.0)
     rng = np.random.default_rng(seed)
     exists = rng.random((n, n)) < density
     np.fill_diagonal(exists, False)
@@ -112,7 +118,7 @@ class ControlledHopfield(param.Parameterized):
                               doc="Which entries of ξ act: off-diagonal only, or all.")
     dt = FiniteNumber(1.0, bounds=(0.0, 1.0), inclusive_bounds=(False, True), step=0.01,
                       label="Δt", doc="Time step (1: the authors' map).")
-    horizon = param.Integer(50, bounds=(2, 5000), softbounds=(5, 200),
+    horizon = Count(50, bounds=(2, 5000), softbounds=(5, 200),
                             doc="Steps H of the control problem.")
     discount = FiniteNumber(0.0, bounds=(0.0, None), softbounds=(0.0, 1.0), step=0.01,
                             label="λ", doc="Discount rate λ of e^{−λt}.")
@@ -191,7 +197,11 @@ class ControlledHopfield(param.Parameterized):
 
     def run(self, u0, steps: int, controls=None) -> np.ndarray:
         """The map from u0 for ``steps`` steps under fixed controls ξ (N, N) (default none)."""
-        xi = np.zeros((steps, self.n_neurons, self.n_neurons))
+        steps = count(steps, "steps")
+        check_steps(steps, f"run(steps={steps:,})")
+        n = self.n_neurons
+        check_memory(8 * steps * (n * n + n + 1), f"{steps:,} steps of controls and states")
+        xi = np.zeros((steps, n, n))
         if controls is not None:
             xi[:] = controls
         return self.run_controls(u0, xi)
@@ -211,9 +221,11 @@ class ControlledHopfield(param.Parameterized):
         gradient from ``restarts`` random initial controls (uniform in the box, as the
         authors' single random start); the lowest J wins."""
         started = time.perf_counter()
-        if not (isinstance(restarts, int | np.integer) and restarts >= 1):
-            raise ValueError(f"restarts must be a positive integer, got {restarts!r}")
+        restarts = count(restarts, "restarts", 1, MAX_RESTARTS)
+        seed = seed_value(seed)
         problem = self.problem(u0)
+        check_memory(8 * restarts * self.horizon * self.n_neurons**2,
+                     f"{restarts:,} initial controls")
         best = solver.solve(problem, solver.random_starts(problem, restarts, seed))
         return self._solution(problem, best.controls, best.iterations, best.evaluations,
                               started, best.message)
@@ -225,12 +237,14 @@ class ControlledHopfield(param.Parameterized):
         to ``steps``: an approximation of the infinite-horizon problem that never sees its own
         end. J is that of the applied controls over ``steps``, discounted from t = 0."""
         started = time.perf_counter()
-        if not (isinstance(steps, int | np.integer) and steps >= 1):
-            raise ValueError(f"steps must be a positive integer, got {steps!r}")
+        steps = count(steps, "steps", 1, MAX_RECEDING_STEPS)
+        seed = seed_value(seed)
+        restarts = count(restarts, "restarts", 1, MAX_RESTARTS)
         if not (isinstance(replan_every, int | np.integer) and 1 <= replan_every <= self.horizon):
             raise ValueError(f"replan_every must be an integer in [1, horizon = "
                              f"{self.horizon}], got {replan_every!r}")
         n = self.n_neurons
+        check_memory(8 * steps * n * n, f"{steps:,} steps of applied controls")
         state = self.state(u0)
         applied = np.zeros((steps, n, n))
         plan, done, iterations, evaluations = None, 0, 0, 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import param
 
-from ..params import FiniteNumber
+from ..params import Count, FiniteNumber
 from .model import ControlledHopfield
 
 #: the authors' cases (SCIENCE.md section 5); α = 1 − μ
@@ -29,9 +29,9 @@ class ControlSession(param.Parameterized):
 
     u1 = FiniteNumber(-1.0, softbounds=(-1.5, 1.5), label="u₁(0)", doc="Start of neuron 1.")
     u2 = FiniteNumber(0.5, softbounds=(-1.5, 1.5), label="u₂(0)", doc="Start of neuron 2.")
-    restarts = param.Integer(4, bounds=(1, 20), doc="Random initial controls tried.")
-    seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Seed of the initial controls.")
-    grid = param.Integer(5, bounds=(2, 15), softbounds=(2, 11), label="Grid (starts per side)",
+    restarts = Count(4, bounds=(1, 20), doc="Random initial controls tried.")
+    seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the initial controls.")
+    grid = Count(5, bounds=(2, 15), softbounds=(2, 11), label="Grid (starts per side)",
                          doc="Multistart: starts per side of the grid.")
     window = FiniteNumber(1.5, bounds=(0.0, None), inclusive_bounds=(False, True),
                           softbounds=(0.5, 3.0), step=0.1, label="Window ±",
@@ -70,10 +70,10 @@ class ControlSession(param.Parameterized):
 class NetworkSession(param.Parameterized):
     """N neurons: a sparse random A (``density``), its silent synapses bounded by k."""
 
-    n_neurons = param.Integer(20, bounds=(3, 60), doc="Neurons N.")
+    n_neurons = Count(20, bounds=(3, 60), doc="Neurons N.")
     density = FiniteNumber(0.2, bounds=(0.0, 1.0), step=0.05,
                            doc="Probability that a synapse exists (A ≠ 0).")
-    coupling_seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Seed of A and of u(0).")
+    coupling_seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of A and of u(0).")
 
     def __init__(self, **params):
         super().__init__(**params)

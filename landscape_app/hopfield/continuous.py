@@ -17,6 +17,7 @@ import numpy as np
 import param
 
 from ..kernels.hopfield import continuous_run
+from ..limits import check_memory, check_steps, count, finite
 from ..params import FiniteNumber
 from .activations import (
     ACTIVATIONS,
@@ -61,17 +62,24 @@ class ContinuousRun:
                 "the symmetric formula and may rise.")
 
 
-def integration_steps(t_max, dt, record_every) -> int:
-    """Validate an integration's settings; returns the number of steps."""
-    if not (np.isfinite(t_max) and t_max > 0) or not (np.isfinite(dt) and dt > 0):
-        raise ValueError("t_max and dt must be positive and finite")
-    n_steps = int(round(t_max / dt))
+def integration_steps(t_max, dt, record_every, n_neurons: int) -> int:
+    """Validate an integration's settings; returns the number of steps.
+
+    Refused before anything is allocated: more than ``limits.MAX_STEPS`` steps, or a record
+    (u, then V = g(u), of ``n_neurons`` floats per recorded step) larger than memory allows.
+    """
+    t_max = finite(t_max, "t_max", low=0.0, low_open=True)
+    dt = finite(dt, "dt", low=0.0, low_open=True)
+    record_every = count(record_every, "record_every")
+    check_steps(t_max / dt, f"t_max = {t_max:g} with dt = {dt:g}", "pass a larger dt or a "
+                "smaller t_max")
+    n_steps = round(t_max / dt)
     if n_steps < 1:
         raise ValueError("t_max must be at least dt")
-    if isinstance(record_every, bool) or not isinstance(record_every, int | np.integer) \
-            or record_every < 1:
-        raise ValueError(f"record_every must be a positive integer, got {record_every!r}")
-    return n_steps
+    records = n_steps // record_every + 1
+    check_memory(2 * 8 * records * (n_neurons + 1), f"recording {records:,} states",
+                 "pass record_every=... to record fewer")
+    return int(n_steps)
 
 
 def trim_divergence(u, done, n_steps, dt, record_every, what):
@@ -90,6 +98,8 @@ def as_weights(weights) -> np.ndarray:
     t = np.asarray(weights, dtype=np.float64)
     if t.ndim != 2 or t.shape[0] != t.shape[1]:
         raise ValueError(f"weights must be a square matrix, got shape {np.shape(weights)}")
+    if t.shape[0] < 1:
+        raise ValueError("weights must have at least one neuron, got shape (0, 0)")
     if not np.all(np.isfinite(t)):
         raise ValueError("weights contain NaN or inf")
     return np.ascontiguousarray(t)
@@ -145,7 +155,7 @@ class ContinuousHopfield(param.Parameterized):
         u0 = np.asarray(u0, dtype=np.float64)
         if u0.shape != (self.n_neurons,) or not np.all(np.isfinite(u0)):
             raise ValueError(f"u0 must be {self.n_neurons} finite numbers, got {np.shape(u0)}")
-        n_steps = integration_steps(t_max, dt, record_every)
+        n_steps = integration_steps(t_max, dt, record_every, self.n_neurons)
         lo, hi = value_range(self.activation)
         reach = np.abs(self.weights).sum(1) * max(abs(lo), abs(hi)) + np.abs(self.inputs)
         limit = 10.0 * (np.abs(u0).max() + reach.max()) + 10.0

@@ -14,25 +14,25 @@ Storage rules, for ±1 patterns ξ (N = number of neurons):
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 import numpy as np
 import param
 
 from ..kernels.hopfield import async_recall, sync_recall
-from ..params import FiniteNumber
+from ..limits import check_memory, count, seed_value
+from ..params import Count, FiniteNumber
 
 STATUS = ("converged", "cycle", "max_sweeps")
 RULES = ("hebbian", "pseudo_inverse", "storkey")
 
 
-def memory_limit_bytes() -> int:
-    """Half of this machine's physical memory: the most one network's weights may take."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
-    except (ValueError, OSError, AttributeError):
-        return 8 * 1024**3
+def check_recall_records(max_sweeps: int, n_neurons: int, n_patterns: int) -> None:
+    """Refuse a recall whose record (states int8, overlaps, energy and a hash per sweep, all
+    allocated up front) would not fit in memory."""
+    needed = (max_sweeps + 1) * (n_neurons + 8 * n_patterns + 16)
+    check_memory(needed, f"a recall of up to {max_sweeps:,} sweeps",
+                 "pass a smaller max_sweeps")
 
 
 def as_pattern_matrix(patterns, n_neurons: int, name: str = "patterns") -> np.ndarray:
@@ -92,7 +92,7 @@ class RecallResult:
 class HopfieldNetwork(param.Parameterized):
     """A network of ``n_neurons`` ±1 neurons with couplings T learnt from stored patterns."""
 
-    n_neurons = param.Integer(100, bounds=(1, None), doc="Number of neurons N.")
+    n_neurons = Count(100, bounds=(1, None), doc="Number of neurons N.")
     threshold = FiniteNumber(0.0, doc="Threshold a of g(h) = +1 if h ≥ a else −1.")
     rule = param.Selector(default="hebbian", objects=list(RULES), doc="Storage rule.")
 
@@ -101,12 +101,8 @@ class HopfieldNetwork(param.Parameterized):
         super().__init__(**params)
         # float64 T, plus the int16 N·T that asynchronous recall reads under Hebb's rule
         needed = self.n_neurons**2 * (8 + (2 if self.rule == "hebbian" else 0))
-        limit = memory_limit_bytes()
-        if needed > limit:
-            raise MemoryError(
-                f"a Hopfield network of {self.n_neurons:,} neurons needs "
-                f"{needed / 1024**3:.1f} GiB for its {self.n_neurons:,}² couplings; "
-                f"this machine allows {limit / 1024**3:.1f} GiB (half its memory)")
+        check_memory(needed, f"a Hopfield network of {self.n_neurons:,} neurons "
+                             f"({self.n_neurons:,}² couplings)")
         self._weights = np.zeros((self.n_neurons, self.n_neurons))
         self._patterns = np.zeros((0, self.n_neurons), dtype=np.int8)
         self._pure_hebbian = self.rule == "hebbian"  # T = Σ ξξᵀ/N exactly (zero diagonal)
@@ -237,9 +233,9 @@ class HopfieldNetwork(param.Parameterized):
         v0 = as_pattern_matrix(cue, self.n_neurons, "cue")[0].astype(np.float64)
         if mode not in ("async", "sync"):
             raise ValueError(f"mode must be 'async' or 'sync', got {mode!r}")
-        if isinstance(max_sweeps, bool) or not isinstance(max_sweeps, int | np.integer) \
-                or max_sweeps < 1:
-            raise ValueError(f"max_sweeps must be a positive integer, got {max_sweeps!r}")
+        max_sweeps = count(max_sweeps, "max_sweeps")
+        seed = seed_value(seed)
+        check_recall_records(max_sweeps, self.n_neurons, self._patterns.shape[0])
         if mode == "sync":
             states, overlaps, energies, status = sync_recall(
                 self._weights, v0, float(self.threshold), self._patterns.astype(np.float64),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..limits import check_memory, count, finite, seed_value
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "patterns"
 SIDE = 20
 DIGITS = "0123456789"
@@ -36,16 +38,17 @@ def characters(chars: str) -> np.ndarray:
 
 def random_patterns(n_patterns: int, n_neurons: int, seed: int = 0) -> np.ndarray:
     """Independent uniformly random ±1 patterns, int8 (n_patterns, n_neurons)."""
-    rng = np.random.default_rng(seed)
+    n_patterns, n_neurons = count(n_patterns, "n_patterns", 0), count(n_neurons, "n_neurons")
+    check_memory(n_patterns * n_neurons, f"{n_patterns:,} patterns of {n_neurons:,} neurons")
+    rng = np.random.default_rng(seed_value(seed))
     return rng.choice(np.array([-1, 1], dtype=np.int8), size=(n_patterns, n_neurons))
 
 
 def corrupt(pattern, fraction: float, seed: int = 0) -> np.ndarray:
     """A copy of ``pattern`` with round(fraction·N) randomly chosen bits flipped."""
-    if not 0.0 <= fraction <= 1.0:
-        raise ValueError(f"fraction must be between 0 and 1, got {fraction}")
+    fraction = finite(fraction, "fraction", 0.0, 1.0)
     out = np.array(pattern, dtype=np.int8)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed_value(seed))
     flip = rng.choice(out.size, size=int(round(fraction * out.size)), replace=False)
     out[flip] *= -1
     return out

@@ -13,7 +13,7 @@ import numpy as np
 import param
 
 from ..kernels.hopfield import async_updates
-from ..params import FiniteNumber
+from ..params import Count, FiniteNumber
 from . import patterns as pattern_sets
 from .network import RULES, HopfieldNetwork
 
@@ -25,7 +25,7 @@ class RecallSession(param.Parameterized):
 
     source = param.Selector(default="digits", objects=["digits", "letters", "random"],
                             doc="Character bitmaps (20 × 20) or random patterns.")
-    n_patterns = param.Integer(3, bounds=(1, 200), softbounds=(1, 60),
+    n_patterns = Count(3, bounds=(1, 200), softbounds=(1, 60),
                                doc="How many patterns to store.")
     rule = param.Selector(default="hebbian", objects=list(RULES), doc="Storage rule.")
     mode = param.Selector(default="async", objects=["async", "sync"],
@@ -33,10 +33,10 @@ class RecallSession(param.Parameterized):
     threshold = FiniteNumber(0.0, softbounds=(-1.0, 1.0), doc="Threshold a.")
     # fixed bounds (the most patterns there can be), so that target and n_patterns can be set
     # together in any order; a target beyond the stored patterns is brought back to the last
-    target = param.Integer(0, bounds=(0, 199), doc="Which stored pattern the cue comes from.")
+    target = Count(0, bounds=(0, 199), doc="Which stored pattern the cue comes from.")
     noise = FiniteNumber(0.2, bounds=(0.0, 1.0), step=0.01,
                          doc="Fraction of the cue's bits flipped.")
-    seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Seed of patterns, noise, order.")
+    seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of patterns, noise, order.")
 
     SIDE = pattern_sets.SIDE
 

@@ -23,6 +23,8 @@ import numpy as np
 import sympy
 
 from ..kernels.activations import ACTIVATIONS, G_numpy, value_range
+from ..landscapes.expression import derivative
+from ..limits import check_memory, count, finite, seed_value
 from .couplings import QUAD_NODES, QUAD_WEIGHTS, Coupling, ExpressionCoupling, as_states
 from .network import KrotovNetwork
 
@@ -103,10 +105,11 @@ def _curls_callable(coupling, points, n, step):
 def _curls_expression(coupling: ExpressionCoupling, points):
     n = coupling.n_neurons
     s = coupling.symbols
-    curl = sympy.Matrix(n, n, lambda i, j: sympy.diff(coupling.sympy_field[j], s[i])
-                        - sympy.diff(coupling.sympy_field[i], s[j]))
+    curl = sympy.Matrix(n, n, lambda i, j: derivative(coupling.sympy_field[j], s[i])
+                        - derivative(coupling.sympy_field[i], s[j]))
     evaluate = sympy.lambdify(s, curl.tolist(), "numpy")
-    jac = sympy.lambdify(s, sympy.Matrix(coupling.sympy_field).jacobian(s).tolist(), "numpy")
+    jacobian = [[derivative(f, v) for v in s] for f in coupling.sympy_field]
+    jac = sympy.lambdify(s, jacobian, "numpy")
     curls = np.array([np.array(evaluate(*v), dtype=float) for v in points])
     scale = np.array([np.abs(np.array(jac(*v), dtype=float)).max() for v in points])
     mats = coupling.matrix(points)
@@ -132,12 +135,16 @@ def check_closure(coupling, n_neurons: int | None = None, samples: int = 200, do
                 or n_neurons < 1:
             raise ValueError("n_neurons (a positive integer) is needed for a callable coupling")
         n = int(n_neurons)
+    samples = count(samples, "samples", 1, 100_000)
+    seed = seed_value(seed)
+    gain = finite(gain, "gain", low=0.0, low_open=True)
+    tol = finite(tol, "tol", low=0.0)
+    # the curls and the couplings at every sample, (samples, n, n) each
+    check_memory(8 * samples * (2 * n * n + n), f"the closure check of {n:,} neurons on "
+                 f"{samples:,} samples", "pass fewer samples")
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}; choose one of "
                          f"{', '.join(ACTIVATIONS)}")
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) \
-            or not 1 <= samples <= 100_000:
-        raise ValueError(f"samples must be an integer in 1..100000, got {samples!r}")
     if domain is None:
         lo, hi = value_range(activation)
         mid, half = (lo + hi) / 2, 0.95 * (hi - lo) / 2
@@ -153,6 +160,12 @@ def check_closure(coupling, n_neurons: int | None = None, samples: int = 200, do
         step = 1e-5 * max(1.0, abs(lo), abs(hi))
         curls, mats = _curls_callable(target, points, n, step)
         scale = np.array([np.abs(m).max() for m in mats])
+    defined = np.isfinite(curls).all(axis=(1, 2)) & np.isfinite(mats).all(axis=(1, 2))
+    if not defined.all():
+        where = ", ".join(f"{v:.3g}" for v in points[int(np.argmin(defined))])
+        raise ValueError(f"the coupling or its derivatives are not finite at V = ({where}), "
+                         f"inside the domain {lo:g}..{hi:g}: choose a domain where T(V) is "
+                         f"defined")
     violation = np.abs(curls).max(axis=(1, 2))
     worst = int(np.argmax(violation))
     max_violation = float(violation[worst])

@@ -7,7 +7,6 @@ import numpy as np
 import param
 
 from ..kernels.activations import ACTIVATIONS, g_inverse_numpy, value_range
-from ..landscapes.expression import ExpressionError
 from ..params import FiniteNumber
 from .closure import check_closure
 from .couplings import ExpressionCoupling
@@ -50,12 +49,13 @@ class ClosureSession(param.Parameterized):
         set ``error``."""
         try:
             coupling = ExpressionCoupling([[self.t11, self.t12], [self.t21, self.t22]])
-        except ExpressionError as error:
+            result = check_closure(coupling, activation=self.activation, gain=self.gain)
+        except ValueError as error:  # a typing error, or T(V) undefined on the domain
             self.error = str(error)
             return
         self.error = None
         self.coupling = coupling
-        self.result = check_closure(coupling, activation=self.activation, gain=self.gain)
+        self.result = result
         self.network = KrotovNetwork(coupling, closed=self.result.holds,
                                      activation=self.activation, gain=self.gain)
 

@@ -36,10 +36,11 @@ from ..landscapes.base import LazyCFunc
 from ..landscapes.expression import (
     ExpressionError,
     compile_vector_field,
+    derivative,
     parse_expression,
     vector_variables,
 )
-from ..params import FiniteNumber
+from ..params import Count, FiniteNumber
 
 MAX_EXPRESSION_NEURONS = 6
 
@@ -68,7 +69,7 @@ def _result(values: np.ndarray, single: bool):
 class Coupling(param.Parameterized):
     """A state-dependent coupling T(V) on n neurons, seen through F(V) = T(V)V."""
 
-    n_neurons = param.Integer(2, bounds=(1, None), constant=True, doc="Number of neurons n.")
+    n_neurons = Count(2, bounds=(1, None), constant=True, doc="Number of neurons n.")
 
     #: whether T(V) is the Hessian of a Lagrangian (then the closure condition holds).
     is_hessian = False
@@ -171,7 +172,7 @@ class _PatternLagrangian(Lagrangian):
 class DenseLagrangian(_PatternLagrangian):
     """Φ(V) = Σ_μ (ξ_μ·V)ᵈ / (d nᵈ⁻¹): the dense associative memory's Lagrangian."""
 
-    degree = param.Integer(3, bounds=(2, 12), constant=True, doc="The power d.")
+    degree = Count(3, bounds=(2, 12), constant=True, doc="The power d.")
     _field = LazyCFunc(dense_field, signature=FIELD_SIGNATURE)
 
     def _second(self):
@@ -240,12 +241,13 @@ class ExpressionLagrangian(Lagrangian):
         variables = vector_variables(n_neurons)
         self.symbols = tuple(variables.values())
         self.sympy_phi = parse_expression(expression, variables)
-        grad = [sympy.diff(self.sympy_phi, s) for s in self.symbols]
-        self.sympy_hessian = sympy.Matrix([[sympy.diff(gi, s) for s in self.symbols]
+        grad = [derivative(self.sympy_phi, s) for s in self.symbols]
+        self.sympy_hessian = sympy.Matrix([[derivative(gi, s) for s in self.symbols]
                                            for gi in grad])
         field = self.sympy_hessian * sympy.Matrix(self.symbols)
-        self._compiled = compile_vector_field(tuple(sympy.simplify(f) for f in field),
-                                              self.symbols)
+        # no sympy.simplify: unbounded in time on typed input (minutes on a nested expression);
+        # the common subexpressions are shared when the field is compiled
+        self._compiled = compile_vector_field(tuple(field), self.symbols)
         self._numeric = sympy.lambdify(self.symbols, [self.sympy_phi, grad,
                                                       self.sympy_hessian.tolist()], "numpy")
 
@@ -297,7 +299,8 @@ class ExpressionCoupling(Coupling):
         self.sympy_matrix = sympy.Matrix(n, n, parsed)
         self.entries = [[str(e) for e in row] for row in rows]
         field = self.sympy_matrix * sympy.Matrix(self.symbols)
-        self.sympy_field = tuple(sympy.expand(f) for f in field)
+        # not expanded: (V1 + V2 + 1)**200 would become thousands of terms
+        self.sympy_field = tuple(field)
         self._compiled = compile_vector_field(self.sympy_field, self.symbols)
         self._matrix = sympy.lambdify(self.symbols, self.sympy_matrix.tolist(), "numpy")
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import param
 
-from ..hopfield.network import STATUS, RecallResult, as_pattern_matrix, memory_limit_bytes
+from ..hopfield.network import STATUS, RecallResult, as_pattern_matrix, check_recall_records
 from ..kernels.dense_memory import dense_recall, dense_unstable_bits
+from ..limits import check_memory, count, seed_value
+from ..params import Count
 from .interactions import INTERACTIONS, F_numpy, interaction_code, k_max
 
 MODES = {"async": 0, "sync": 1}
@@ -22,10 +24,10 @@ MODES = {"async": 0, "sync": 1}
 class DenseAssociativeMemory(param.Parameterized):
     """``DenseAssociativeMemory(n_neurons, interaction="polynomial", degree=3)``."""
 
-    n_neurons = param.Integer(100, bounds=(1, None), doc="Number of neurons N.")
+    n_neurons = Count(100, bounds=(1, None), doc="Number of neurons N.")
     interaction = param.Selector(default="polynomial", objects=list(INTERACTIONS),
                                  doc="F: xⁿ, max(x, 0)ⁿ or eˣ.")
-    degree = param.Integer(3, bounds=(1, 30), doc="The power n of the polynomial interactions.")
+    degree = Count(3, bounds=(1, 30), doc="The power n of the polynomial interactions.")
 
     def __init__(self, n_neurons=100, interaction="polynomial", degree=3, **params):
         super().__init__(n_neurons=n_neurons, interaction=interaction, degree=degree, **params)
@@ -39,11 +41,7 @@ class DenseAssociativeMemory(param.Parameterized):
         new = as_pattern_matrix(patterns, self.n_neurons)
         total = self._patterns.shape[0] + new.shape[0]
         needed = 2 * total * self.n_neurons  # the patterns and their transpose, int8
-        limit = memory_limit_bytes()
-        if needed > limit:
-            raise MemoryError(f"{total:,} patterns of {self.n_neurons:,} neurons need "
-                              f"{needed / 1024**3:.1f} GiB; this machine allows "
-                              f"{limit / 1024**3:.1f} GiB (half its memory)")
+        check_memory(needed, f"{total:,} patterns of {self.n_neurons:,} neurons")
         self._patterns = np.concatenate([self._patterns, new])
         self._columns = None
         return self
@@ -98,9 +96,9 @@ class DenseAssociativeMemory(param.Parameterized):
         v0 = as_pattern_matrix(cue, self.n_neurons, "cue")[0].astype(np.float64)
         if mode not in MODES:
             raise ValueError(f"mode must be 'async' or 'sync', got {mode!r}")
-        if isinstance(max_sweeps, bool) or not isinstance(max_sweeps, int | np.integer) \
-                or max_sweeps < 1:
-            raise ValueError(f"max_sweeps must be a positive integer, got {max_sweeps!r}")
+        max_sweeps = count(max_sweeps, "max_sweeps")
+        seed = seed_value(seed)
+        check_recall_records(max_sweeps, self.n_neurons, self._patterns.shape[0])
         if self.n_patterns == 0:
             raise ValueError("store patterns before recalling")
         states, overlaps, energies, status = dense_recall(

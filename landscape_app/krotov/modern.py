@@ -19,6 +19,7 @@ import numpy as np
 import param
 
 from ..kernels.dense_memory import modern_energy, modern_recall
+from ..limits import check_memory, count
 from ..params import FiniteNumber
 
 
@@ -125,9 +126,10 @@ class ModernHopfield(param.Parameterized):
         v = self._state(cue)
         if v.ndim != 1:
             raise ValueError("recall takes one cue of shape (d,)")
-        if isinstance(max_updates, bool) or not isinstance(max_updates, int | np.integer) \
-                or max_updates < 1:
-            raise ValueError(f"max_updates must be a positive integer, got {max_updates!r}")
+        max_updates = count(max_updates, "max_updates")
+        # states (d,) and an energy per update, allocated up front
+        check_memory((max_updates + 1) * 8 * (v.shape[0] + 1),
+                     f"a recall of up to {max_updates:,} updates", "pass a smaller max_updates")
         if not (np.isfinite(tol) and tol >= 0):
             raise ValueError(f"tol must be a non-negative number, got {tol!r}")
         states, energies, weights, converged = modern_recall(

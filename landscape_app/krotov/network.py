@@ -73,7 +73,7 @@ class KrotovNetwork(param.Parameterized):
         blows up stops and reports "diverged at step k" (``ContinuousRun.note``)."""
         u0, _ = as_states(u0, self.n_neurons)
         u0 = u0[0]
-        n_steps = integration_steps(t_max, dt, record_every)
+        n_steps = integration_steps(t_max, dt, record_every, self.n_neurons)
         lo, hi = value_range(self.activation)
         corners = np.array(np.meshgrid(*[[lo, hi]] * min(self.n_neurons, 10))).reshape(
             min(self.n_neurons, 10), -1).T

@@ -14,7 +14,7 @@ import param
 from ..hopfield import patterns as pattern_sets
 from ..hopfield.capacity import ALPHA_CRITICAL
 from ..hopfield.network import HopfieldNetwork
-from ..params import FiniteNumber
+from ..params import Count, FiniteNumber
 from .dense import DenseAssociativeMemory
 from .interactions import INTERACTIONS
 
@@ -26,15 +26,15 @@ class RecallRace(param.Parameterized):
 
     source = param.Selector(default="random", objects=["random", "digits", "letters"],
                             doc="Random patterns, or character bitmaps (20 × 20).")
-    n_patterns = param.Integer(60, bounds=(2, 400), softbounds=(2, 200),
+    n_patterns = Count(60, bounds=(2, 400), softbounds=(2, 200),
                                doc="How many patterns to store (random patterns).")
     interaction = param.Selector(default="polynomial", objects=list(INTERACTIONS),
                                  doc="F of the dense memory.")
-    degree = param.Integer(3, bounds=(2, 10), doc="Degree n of the dense memory.")
-    target = param.Integer(0, bounds=(0, 399), doc="Which stored pattern the cue comes from.")
+    degree = Count(3, bounds=(2, 10), doc="Degree n of the dense memory.")
+    target = Count(0, bounds=(0, 399), doc="Which stored pattern the cue comes from.")
     noise = FiniteNumber(0.2, bounds=(0.0, 0.5), step=0.01,
                          doc="Fraction of the cue's bits flipped.")
-    seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Seed of patterns, noise and order.")
+    seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of patterns, noise and order.")
 
     SIDE = pattern_sets.SIDE
     MAX_SWEEPS = 30

@@ -2,24 +2,24 @@
 
 import param
 
-from ..params import FiniteNumber
+from ..params import Count, FiniteNumber
 
 
 class SliceSettings(param.Parameterized):
     """The energy slice: patterns, degree n and β."""
 
-    n_neurons = param.Integer(100, bounds=(10, 1000), doc="Neurons N.")
-    n_patterns = param.Integer(6, bounds=(2, 200), softbounds=(2, 60), doc="Stored patterns.")
-    degree = param.Integer(3, bounds=(2, 12), doc="Degree n of the dense memory.")
+    n_neurons = Count(100, bounds=(10, 1000), doc="Neurons N.")
+    n_patterns = Count(6, bounds=(2, 200), softbounds=(2, 60), doc="Stored patterns.")
+    degree = Count(3, bounds=(2, 12), doc="Degree n of the dense memory.")
     beta = FiniteNumber(0.05, bounds=(0.001, 10.0), softbounds=(0.001, 1.0), step=0.001,
                         doc="β of the modern network.")
-    seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Seed of the patterns.")
+    seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the patterns.")
 
 
 class CapacitySettings(param.Parameterized):
     n_neurons = param.Selector(default=100, objects=[50, 100, 200], doc="Network size N.")
-    tested = param.Integer(20, bounds=(5, 200), doc="Stored patterns tested per load.")
-    seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Seed of the patterns.")
+    tested = Count(20, bounds=(5, 200), doc="Stored patterns tested per load.")
+    seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the patterns.")
 
 
 class MetastableSettings(param.Parameterized):
@@ -29,6 +29,6 @@ class MetastableSettings(param.Parameterized):
                             doc="Stored patterns: digits, letters or random.")
     beta = FiniteNumber(0.02, bounds=(0.0005, 5.0), softbounds=(0.001, 0.2), step=0.001,
                         doc="Inverse temperature β.")
-    target = param.Integer(3, bounds=(0, 9), doc="Which pattern the cue comes from.")
+    target = Count(3, bounds=(0, 9), doc="Which pattern the cue comes from.")
     noise = FiniteNumber(0.3, bounds=(0.0, 0.5), step=0.01, doc="Fraction of bits flipped.")
-    seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Seed of the noise.")
+    seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the noise.")

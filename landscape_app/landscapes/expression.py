@@ -10,7 +10,13 @@ the allowed pieces only:
 
 Anything else (attribute access, other names, other calls, double-underscore names, commas,
 brackets, strings, over-long or over-nested input) raises ``ExpressionError`` naming the offending
-token and its position. The exact gradient comes from sympy's differentiation; energy and gradient
+token and its position. So does a constant outside its domain: a function of a number is computed
+in floating point as it is typed (``sqrt(-1)``, ``asin(2)``, ``exp(1000)``, ``1.0/0.0`` are refused
+there), and an expression whose derivatives are complex or larger than ``MAX_OPERATIONS`` is
+refused before compiling (README, "Input the app refuses"). Nothing is expanded or simplified:
+sympy's ``simplify``/``expand`` are unbounded in time on typed input.
+
+The exact gradient comes from sympy's differentiation; energy and gradient
 (with common subexpressions shared) are printed as Python source from the sympy tree, compiled with
 numba and wrapped in the batch ABI every kernel uses.
 """
@@ -28,13 +34,60 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from ..kernels.abi import BATCH_SIGNATURE, apply_pointwise
 from ..kernels.fastmath import JIT
-from ..params import Window
+from ..params import Window, as_window
 from .base import Landscape
 
 MAX_LENGTH = 400
 MAX_DEPTH = 60
 
 X, Y = sympy.symbols("x y", real=True)
+
+
+class RealAbs(sympy.Function):
+    """|u| for a u that sympy cannot prove real (asin(x) is complex for |x| > 1 to sympy).
+
+    sympy's ``Abs`` differentiates such a u through ``re``/``im``/``atan2``, which numba cannot
+    compile; here u is real wherever E is defined (NaN elsewhere), so d|u| = sign(u)·du, as for
+    a real u. Where sympy can prove u real, plain ``Abs`` is kept.
+    """
+
+    is_extended_real = True
+
+    @classmethod
+    def eval(cls, arg):
+        if arg.is_extended_real:
+            return sympy.Abs(arg)
+        return None
+
+    def fdiff(self, argindex=1):
+        return sympy.sign(self.args[0])
+
+    def _latex(self, printer):
+        return rf"\left|{printer._print(self.args[0])}\right|"
+
+    def _sympystr(self, printer):
+        return f"Abs({printer._print(self.args[0])})"
+
+    def _numpycode(self, printer):
+        return f"numpy.abs({printer._print(self.args[0])})"
+
+    def _pythoncode(self, printer):
+        return f"abs({printer._print(self.args[0])})"
+
+
+def derivative(expr: sympy.Expr, symbol: sympy.Symbol) -> sympy.Expr:
+    """∂expr/∂symbol of a typed expression, with the derivative of sign taken as 0.
+
+    d sign(u) is 2δ(u)·du to sympy (or unevaluated for a u it cannot prove real): zero almost
+    everywhere, and neither numba nor NumPy can evaluate a δ. A typed Lagrangian's Hessian
+    meets it for every ``abs``.
+    """
+    result = sympy.diff(expr, symbol)
+    return result.replace(
+        lambda e: isinstance(e, sympy.DiracDelta)
+        or (isinstance(e, sympy.Derivative) and isinstance(e.expr, sympy.sign)),
+        lambda e: sympy.S.Zero)
+
 
 FUNCTIONS = {
     "sin": sympy.sin,
@@ -53,8 +106,19 @@ FUNCTIONS = {
     "log": sympy.log,
     "ln": sympy.log,
     "sqrt": sympy.sqrt,
-    "abs": sympy.Abs,
+    "abs": RealAbs,
 }
+#: the same functions on floats, for folding a function of a number (sympy would keep
+#: sqrt(-1) as the imaginary unit or asin(7) as a complex number, which numba cannot type)
+FLOAT_FUNCTIONS = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan,
+    "arcsin": math.asin, "asin": math.asin, "arccos": math.acos, "acos": math.acos,
+    "arctan": math.atan, "atan": math.atan,
+    "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
+    "exp": math.exp, "log": math.log, "ln": math.log, "sqrt": math.sqrt, "abs": abs,
+}
+#: most operations (sympy ``count_ops``) of an expression with its derivatives that is compiled
+MAX_OPERATIONS = 4_000
 VARIABLES = {"x": X, "y": Y}
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 
@@ -146,21 +210,73 @@ def _number(text: str, position: int) -> sympy.Expr:
     return sympy.Float(value)
 
 
+def _not_finite(token: _Token, what: str = "") -> ExpressionError:
+    what = what or "does not give a finite real number"
+    return ExpressionError(f"'{token.text}' at position {token.position} {what}", token.text,
+                           token.position)
+
+
+def _folded(value: float, token: _Token) -> sympy.Expr:
+    """A number computed in floating point, as a sympy number (refused unless finite)."""
+    if not math.isfinite(value):
+        raise _not_finite(token)
+    if value.is_integer() and abs(value) <= 1e6:
+        return sympy.Integer(int(value))
+    return sympy.Float(value)
+
+
+def _checked(expr, token: _Token) -> sympy.Expr:
+    """``expr`` as built by an operator at ``token``; a number must be finite and real."""
+    if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise _not_finite(token, "divides by zero or is undefined")
+    if expr.is_number:
+        try:
+            value = complex(expr)
+        except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+            raise _not_finite(token) from None
+        if value.imag != 0 or not math.isfinite(value.real):
+            raise _not_finite(token)
+    return expr
+
+
+def _binary(op: _Token, left: sympy.Expr, right: sympy.Expr) -> sympy.Expr:
+    """left op right for + - * /; a number it gives must be finite and real."""
+    if op.text == "/" and right.is_number and right.is_zero:
+        raise _not_finite(op, "divides by zero")
+    operations = {"+": lambda: left + right, "-": lambda: left - right,
+                  "*": lambda: left * right, "/": lambda: left / right}
+    try:
+        return _checked(operations[op.text](), op)
+    except (ZeroDivisionError, OverflowError, TypeError, ValueError) as error:
+        if isinstance(error, ExpressionError):
+            raise
+        raise _not_finite(op) from None
+
+
+def _call(name: _Token, argument: sympy.Expr) -> sympy.Expr:
+    """FUNCTIONS[name](argument); a function of a number is computed in floating point."""
+    if argument.is_number:
+        at = float(argument)
+        try:
+            value = FLOAT_FUNCTIONS[name.text](at)
+        except OverflowError:
+            raise _not_finite(name, f"overflows at {at:.6g}") from None
+        except (ValueError, TypeError):
+            raise _not_finite(name, f"is undefined at {at:.6g} (outside the domain of "
+                                    f"{name.text})") from None
+        return _folded(value, name)
+    return _checked(FUNCTIONS[name.text](argument), name)
+
+
 def _power(base: sympy.Expr, exponent: sympy.Expr, token: _Token) -> sympy.Expr:
     # Two numbers are combined in floating point: sympy would compute 9**9**9 exactly and hang.
     if base.is_number and exponent.is_number:
         try:
             value = math.pow(float(base), float(exponent))
-        except (OverflowError, ValueError):
+        except (OverflowError, ValueError, ZeroDivisionError):
             value = math.nan
-        if not math.isfinite(value):
-            raise ExpressionError(
-                f"'{token.text}' at position {token.position} is not a finite real number",
-                token.text, token.position)
-        if value.is_integer() and abs(value) <= 1e6:
-            return sympy.Integer(int(value))
-        return sympy.Float(value)
-    return sympy.Pow(base, exponent)
+        return _folded(value, token)
+    return _checked(sympy.Pow(base, exponent), token)
 
 
 class _Parser:
@@ -207,7 +323,7 @@ class _Parser:
         while self.current.kind == "op" and self.current.text in "+-":
             op = self._advance()
             right = self._product()
-            expr = expr + right if op.text == "+" else expr - right
+            expr = _binary(op, expr, right)
         return expr
 
     def _product(self):
@@ -215,7 +331,7 @@ class _Parser:
         while self.current.kind == "op" and self.current.text in ("*", "/"):
             op = self._advance()
             right = self._unary()
-            expr = expr * right if op.text == "*" else expr / right
+            expr = _binary(op, expr, right)
         return expr
 
     def _unary(self):
@@ -272,7 +388,7 @@ class _Parser:
                     f"function {word!r} at position {token.position} must be called, "
                     f"as in {word}(x)", word, token.position)
             argument = self._group(self._advance())
-            return FUNCTIONS[word](argument)
+            return _call(token, argument)
         if word in self.variables or word in CONSTANTS:
             if is_call:
                 raise ExpressionError(
@@ -305,7 +421,25 @@ def parse_expression(text: str, variables: dict | None = None) -> sympy.Expr:
         raise ExpressionError("the expression does not evaluate to a number")
     if expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ExpressionError("the expression is undefined everywhere (division by zero?)")
+    if expr.has(sympy.I):
+        raise ExpressionError("the expression is not real-valued (it involves √−1)")
     return expr
+
+
+def check_size(expressions, what: str = "the expression with its derivatives") -> None:
+    """Refuse what would not compile: symbolic work too large to compile in reasonable time
+    (``MAX_OPERATIONS``), or derivatives that are complex."""
+    operations = 0
+    for expr in expressions:
+        if expr.has(sympy.I):
+            raise ExpressionError(
+                f"{what} is not real-valued: it involves √−1 (a negative number to a "
+                f"variable power, say)")
+        operations += sympy.count_ops(expr)
+        if operations > MAX_OPERATIONS:
+            raise ExpressionError(
+                f"{what} is too large to compile (more than {MAX_OPERATIONS:,} operations); "
+                f"type a shorter or less deeply nested expression")
 
 
 class _Printer(PythonCodePrinter):
@@ -325,7 +459,8 @@ class _Printer(PythonCodePrinter):
 
 def _point_source(energy: sympy.Expr) -> str:
     """Source of ``_point(x, y, p)`` returning (E, ∂E/∂x, ∂E/∂y) with shared subexpressions."""
-    grads = [sympy.diff(energy, X), sympy.diff(energy, Y)]
+    grads = [derivative(energy, X), derivative(energy, Y)]
+    check_size([energy, *grads])
     replacements, reduced = sympy.cse([energy, *grads], symbols=sympy.numbered_symbols("_t"))
     printer = _Printer({"standard": "python3", "fully_qualified_modules": True})
     lines = ["def _point(x, y, p):"]
@@ -350,21 +485,41 @@ class CompiledExpression:
 _COMPILE_LOCK = threading.Lock()
 
 
+def _compiled_cfunc(build, what: str):
+    """``build()`` (numba compiling printed source); any failure becomes an ExpressionError.
+
+    The parser lets through only real, finite, size-bounded expressions, so this is the last
+    line: a numba typing error or an over-deep expression must not reach the user as such.
+    """
+    try:
+        with _COMPILE_LOCK:
+            return build()
+    except ExpressionError:
+        raise
+    except (Exception, RecursionError) as error:  # noqa: BLE001 - numba raises many classes
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise ExpressionError(f"{what} could not be compiled ({type(error).__name__}"
+                              f"{': ' + first if first else ''})") from error
+
+
 @functools.lru_cache(maxsize=64)
 def _compile(energy: sympy.Expr) -> CompiledExpression:
     source = _point_source(energy)
-    namespace = {"math": math}
-    # The source is printed from the validated sympy tree above, not taken from the user's text.
-    exec(compile(source, "<landscape expression>", "exec"), namespace)  # noqa: S102
-    point = njit(inline="always", **JIT)(namespace["_point"])
 
-    def batch(n, xs, ys, p, want_grad, e, gx, gy):
-        apply_pointwise(point, n, xs, ys, p, want_grad, e, gx, gy)
+    def build():
+        namespace = {"math": math}
+        # Printed from the validated sympy tree above, not taken from the user's text.
+        exec(compile(source, "<landscape expression>", "exec"), namespace)  # noqa: S102
+        point = njit(inline="always", **JIT)(namespace["_point"])
 
-    with _COMPILE_LOCK:
-        compiled = cfunc(BATCH_SIGNATURE, **JIT)(batch)
+        def batch(n, xs, ys, p, want_grad, e, gx, gy):
+            apply_pointwise(point, n, xs, ys, p, want_grad, e, gx, gy)
+
+        return cfunc(BATCH_SIGNATURE, **JIT)(batch)
+
+    compiled = _compiled_cfunc(build, "the expression")
     return CompiledExpression(str(energy), energy,
-                              (sympy.diff(energy, X), sympy.diff(energy, Y)), source, compiled)
+                              (derivative(energy, X), derivative(energy, Y)), source, compiled)
 
 
 @functools.lru_cache(maxsize=64)
@@ -376,6 +531,7 @@ def compile_vector_field(components: tuple, symbols: tuple):
 
     from ..kernels.krotov import FIELD_SIGNATURE
 
+    check_size(components, "the field T(V)V")
     replacements, reduced = sympy.cse(list(components), symbols=sympy.numbered_symbols("_t"))
     printer = _Printer({"standard": "python3", "fully_qualified_modules": True})
     n = len(symbols)
@@ -385,11 +541,14 @@ def compile_vector_field(components: tuple, symbols: tuple):
     lines += [f"    {symbol} = v[{i}]" for i, symbol in enumerate(symbols)]
     lines += [f"    {symbol} = {printer.doprint(value)}" for symbol, value in replacements]
     lines += [f"    out[{i}] = float({printer.doprint(r)})" for i, r in enumerate(reduced)]
-    namespace = {"math": math, "carray": carray}
-    # Printed from validated sympy trees, not from the user's text (see the module docstring).
-    exec(compile("\n".join(lines), "<coupling field>", "exec"), namespace)  # noqa: S102
-    with _COMPILE_LOCK:
+
+    def build():
+        namespace = {"math": math, "carray": carray}
+        # Printed from validated sympy trees, not from the user's text (see the module docstring).
+        exec(compile("\n".join(lines), "<coupling field>", "exec"), namespace)  # noqa: S102
         return cfunc(FIELD_SIGNATURE, **JIT)(namespace["_field"])
+
+    return _compiled_cfunc(build, "the coupling field")
 
 
 def compile_expression(text: str) -> CompiledExpression:
@@ -438,7 +597,7 @@ def from_expression(text: str, window=None, name: str | None = None) -> Expressi
     """
     params = {"expression": text}
     if window is not None:
-        params["window"] = tuple(float(v) for v in window)
+        params["window"] = as_window(window)
     if name is not None:
         params["name"] = name
     return ExpressionLandscape(**params)

@@ -18,24 +18,43 @@ from numba.core.registry import CPUDispatcher
 
 from ..kernels.abi import BATCH_SIGNATURE, apply_pointwise
 from ..kernels.fastmath import JIT
-from ..params import Window
+from ..params import Window, as_window
 from .base import Landscape
 
 
-class LandscapeFunctionError(RuntimeError):
+class LandscapeFunctionError(ValueError, RuntimeError):
     """A user-supplied energy or gradient function raised or returned something unusable."""
 
 
+#: the slots of a compiled function landscape's parameter vector, which its batch function
+#: writes when the user's function raises: how many points failed, and the first of them
+FAILURES, FAILED_X, FAILED_Y = 0, 1, 2
+
+
 def _compile_numba(energy, gradient):
-    """A batch cfunc calling numba-compiled versions of the user's functions, or None."""
+    """A batch cfunc calling numba-compiled versions of the user's functions, or None.
+
+    An exception raised inside compiled code cannot leave a cfunc (numba prints it and the
+    outputs would be left uninitialised), so each point is evaluated under ``try``: a point
+    whose function raises gets NaN, and the failure is counted in the parameter vector for
+    ``FunctionLandscape.check_errors`` to report.
+    """
     try:
         energy_jit = energy if isinstance(energy, CPUDispatcher) else njit(**JIT)(energy)
         gradient_jit = gradient if isinstance(gradient, CPUDispatcher) else njit(**JIT)(gradient)
 
-        @njit(inline="always", **JIT)
+        @njit(**JIT)
         def point(x, y, p):
-            g = gradient_jit(x, y)
-            return float(energy_jit(x, y)), float(g[0]), float(g[1])
+            try:
+                g = gradient_jit(x, y)
+                e, gx, gy = float(energy_jit(x, y)), float(g[0]), float(g[1])
+            except Exception:  # noqa: BLE001 - numba catches only the bare class
+                if p[FAILURES] == 0.0:
+                    p[FAILED_X] = x
+                    p[FAILED_Y] = y
+                p[FAILURES] += 1.0
+                return math.nan, math.nan, math.nan
+            return e, gx, gy
 
         def batch(n, xs, ys, p, want_grad, e, gx, gy):
             apply_pointwise(point, n, xs, ys, p, want_grad, e, gx, gy)
@@ -136,6 +155,26 @@ def _is_vectorised(energy, gradient) -> bool:
     return e.shape in ((3,), ()) and gx.shape == (3,) and gy.shape == (3,) and len(g) == 2
 
 
+def _check_returns(energy, gradient, x: float, y: float) -> None:
+    """Refuse functions that return the wrong number of values (checked at one point; a
+    function that raises there is reported where it is evaluated)."""
+    try:
+        e = energy(x, y)
+        g = gradient(x, y)
+    except Exception:  # noqa: BLE001 - reported with its point by check_errors
+        return
+    if np.ndim(e) != 0:
+        raise LandscapeFunctionError(f"energy(x, y) must return one number, got "
+                                     f"{type(e).__name__} of shape {np.shape(e)}")
+    try:
+        components = len(g)
+    except TypeError:
+        components = 1
+    if components != 2 or any(np.ndim(c) != 0 for c in g):
+        raise LandscapeFunctionError(f"gradient(x, y) must return two numbers (dE/dx, dE/dy), "
+                                     f"got {g!r:.80}")
+
+
 class FunctionLandscape(Landscape):
     """A landscape from callables ``energy(x, y)`` and ``gradient(x, y) -> (Ex, Ey)``."""
 
@@ -146,7 +185,10 @@ class FunctionLandscape(Landscape):
             raise TypeError("from_functions needs two callables: energy(x, y) and gradient(x, y)")
         params.setdefault("name", getattr(energy, "__name__", "custom"))
         super().__init__(**params)
+        x0, x1, y0, y1 = self.window
+        _check_returns(energy, gradient, 0.5 * (x0 + x1), 0.5 * (y0 + y1))
         self._python = None
+        self._failures = np.zeros(3)  # see FAILURES: written by the compiled batch function
         self.compiled = True
         self._batch_function = _compile_numba(energy, gradient)
         if self._batch_function is None:
@@ -154,6 +196,7 @@ class FunctionLandscape(Landscape):
             self._python = _PythonBatch(energy, gradient, _is_vectorised(energy, gradient))
             self._batch_function = self._python
         self._user_energy = energy
+        self._user_gradient = gradient
         if check_gradient:
             self._check_gradient()
 
@@ -165,9 +208,30 @@ class FunctionLandscape(Landscape):
     def batch_function(self):
         return self._batch_function
 
+    def kernel_params(self):
+        return self._failures
+
     def check_errors(self):
         if self._python is not None:
             self._python.raise_recorded()
+        if self._failures[FAILURES]:
+            failed = int(self._failures[FAILURES])
+            x, y = float(self._failures[FAILED_X]), float(self._failures[FAILED_Y])
+            self._failures[:] = 0.0
+            raise LandscapeFunctionError(
+                f"the landscape's function raised {self._error_at(x, y)} at (x, y) = "
+                f"({x:.6g}, {y:.6g}) ({failed:,} point{'s' if failed > 1 else ''} failed; "
+                f"their values are NaN)")
+
+    def _error_at(self, x, y) -> str:
+        """What the user's Python function raises at (x, y), for the message (numba's compiled
+        code does not keep the exception)."""
+        for function in (self._user_energy, self._user_gradient):
+            try:
+                getattr(function, "py_func", function)(x, y)
+            except Exception as error:  # noqa: BLE001 - reporting the user's own exception
+                return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        return "an exception"
 
     def _check_gradient(self, n_points=6, rel_tol=1e-4):
         """Compare the supplied gradient with central differences of the energy."""
@@ -200,7 +264,7 @@ def from_functions(energy, gradient, window=None, name=None, check_gradient=True
     """
     params = {}
     if window is not None:
-        params["window"] = tuple(float(v) for v in window)
+        params["window"] = as_window(window)
     if name is not None:
         params["name"] = name
     return FunctionLandscape(energy, gradient, check_gradient=check_gradient, **params)

@@ -17,12 +17,15 @@ import param
 from .. import landscapes
 from ..kernels.rng import chain_streams, start_generator
 from ..landscapes.base import Landscape
-from ..params import FiniteNumber
+from ..limits import check_steps, count
+from ..params import Count, FiniteNumber
 from .run import Run
 from .schedules import SCHEDULES, temperature_schedule
 
 #: refuse runs whose stored trajectory would exceed this (use thin=...)
 MAX_STORED_BYTES = 4 * 1024**3
+#: chains one sampler may step (a chain's state and first record take ~200 bytes)
+MAX_CHAINS = 1_000_000
 
 
 class LandscapeParameter(param.ClassSelector):
@@ -96,15 +99,15 @@ class Sampler(param.Parameterized):
                                    "(the initial T when annealing); 0 makes samplers descend.")
     step_size = FiniteNumber(1e-3, bounds=(0.0, None), inclusive_bounds=(False, True),
                              softbounds=(1e-5, 0.5), doc="Step size η (or ε, h, s).")
-    n_chains = param.Integer(100, bounds=(1, None), softbounds=(1, 2000),
-                             doc="Number of independent chains.")
-    seed = param.Integer(0, bounds=(0, 2**63 - 1), doc="Seed of every random stream.")
+    n_chains = Count(100, bounds=(1, MAX_CHAINS), softbounds=(1, 2000),
+                             doc="Number of independent chains (at most a million).")
+    seed = Count(0, bounds=(0, 2**63 - 1), doc="Seed of every random stream.")
     schedule = param.Selector(default="constant", objects=list(SCHEDULES),
                               doc="Temperature schedule T(k) (annealing).")
     cooling_rate = FiniteNumber(0.999, bounds=(0.0, 1.0), inclusive_bounds=(False, True),
                                 softbounds=(0.9, 1.0),
                                 doc="Factor a of the exponential schedule T₀aᵏ.")
-    anneal_steps = param.Integer(1000, bounds=(1, None), softbounds=(10, 20000),
+    anneal_steps = Count(1000, bounds=(1, None), softbounds=(10, 20000),
                                  doc="Steps of the linear schedule from T₀ to the final T.")
     final_temperature = FiniteNumber(0.0, bounds=(0.0, None), softbounds=(0.0, 10.0),
                                      doc="Floor of every annealing schedule.")
@@ -199,15 +202,19 @@ class Sampler(param.Parameterized):
         window. ``thin``: store every ``thin``-th state (n_steps must be a multiple).
         ``resume``: a previous ``Run`` (or its ``final_state``) to continue from.
         """
-        if isinstance(n_steps, bool) or not isinstance(n_steps, int | np.integer):
-            raise TypeError(f"n_steps must be an integer, got {n_steps!r}")
-        if n_steps < 0:
-            raise ValueError(f"n_steps must be at least 0, got {n_steps}")
-        if isinstance(thin, bool) or not isinstance(thin, int | np.integer) or thin < 1:
-            raise ValueError(f"thin must be a positive integer, got {thin!r}")
+        n_steps = count(n_steps, "n_steps", 0)
+        thin = count(thin, "thin")
         if n_steps % thin:
             raise ValueError(f"n_steps ({n_steps}) must be a multiple of thin ({thin})")
+        check_steps(int(n_steps), f"run({n_steps:,})", "run in pieces with resume=...")
         land = self._require_landscape()
+        n = self.n_chains
+        records = n_steps // thin + 1
+        stored = records * n * 3 * 8
+        if stored > MAX_STORED_BYTES:
+            raise ValueError(
+                f"this run would store {stored / 1024**3:.1f} GiB of trajectories "
+                f"({records:,} records × {n:,} chains); pass thin=... to store fewer steps")
         if resume is not None:
             if start is not None:
                 raise ValueError("give either start or resume, not both")
@@ -220,13 +227,6 @@ class Sampler(param.Parameterized):
         else:
             state = self.init_state(start)
             initial_evals = self.n_chains
-        n = self.n_chains
-        records = n_steps // thin + 1
-        stored = records * n * 3 * 8
-        if stored > MAX_STORED_BYTES:
-            raise ValueError(
-                f"this run would store {stored / 1024**3:.1f} GiB of trajectories "
-                f"({records} records × {n} chains); pass thin=... to store fewer steps")
         temperatures = self.temperatures(state.step, n_steps)
         out = {
             "positions": np.empty((records, n, 2)),

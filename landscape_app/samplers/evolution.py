@@ -6,7 +6,7 @@ import param
 from ..kernels.evolution import es_gradient_estimate, es_kernel
 from ..kernels.rng import chain_streams
 from ..landscapes.base import as_points
-from ..params import FiniteNumber
+from ..params import Count, FiniteNumber
 from .base import Sampler
 
 
@@ -24,7 +24,7 @@ class EvolutionStrategy(Sampler):
                                doc="Temperature; T > 0 adds noise √(2ηT) ξ.")
     step_size = FiniteNumber(0.01, bounds=(0.0, None), inclusive_bounds=(False, True),
                              softbounds=(1e-4, 1.0), doc="Learning rate η.")
-    population = param.Integer(16, bounds=(1, 100_000), softbounds=(1, 200),
+    population = Count(16, bounds=(1, 100_000), softbounds=(1, 200),
                                doc="Antithetic pairs P per step (2P evaluations).")
     sigma = FiniteNumber(0.1, bounds=(0.0, None), inclusive_bounds=(False, True),
                          softbounds=(1e-3, 2.0), doc="Perturbation scale σ.")

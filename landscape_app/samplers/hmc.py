@@ -1,10 +1,9 @@
 """Hamiltonian Monte Carlo."""
 
 import numpy as np
-import param
 
 from ..kernels.hmc import hmc_kernel
-from ..params import FiniteNumber
+from ..params import Count, FiniteNumber
 from .base import Sampler
 
 
@@ -20,7 +19,7 @@ class HMC(Sampler):
     can_diverge = False
     step_size = FiniteNumber(0.05, bounds=(0.0, None), inclusive_bounds=(False, True),
                              softbounds=(1e-4, 1.0), doc="Leapfrog step size ε.")
-    n_leapfrog = param.Integer(10, bounds=(1, 10_000), softbounds=(1, 100),
+    n_leapfrog = Count(10, bounds=(1, 10_000), softbounds=(1, 100),
                                doc="Leapfrog steps L per HMC step.")
 
     def _grad_evals_per_step(self):
