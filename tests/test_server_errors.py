@@ -6,7 +6,11 @@ import logging
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
 
-from landscape_app.app.errors import quiet_closed_tabs
+from landscape_app.app.errors import (
+    CLOSED_TAB_WARNING,
+    quiet_closed_tab_warnings,
+    quiet_closed_tabs,
+)
 from landscape_app.app.server import serve
 
 
@@ -30,6 +34,20 @@ def test_a_write_to_a_closed_tab_is_not_reported_as_an_error(caplog):
                    isinstance(r.exc_info[1], ValueError) for r in caplog.records)
     finally:
         loop.close()
+
+
+def test_the_last_frame_of_a_closed_tab_is_not_a_flood_of_warnings(caplog):
+    """Panel logged a warning per part of every message in flight when a tab closed: ~60
+    for one frame of /compare, thousands while its frames went on (tests/test_browser_sessions
+    checks the served app's log)."""
+    quiet_closed_tab_warnings()
+    with caplog.at_level(logging.DEBUG):
+        for name in ("panel.io.document", "bokeh.server.views.ws"):
+            for _ in range(50):
+                logging.getLogger(name).warning(CLOSED_TAB_WARNING)
+            logging.getLogger(name).warning("Failed sending message due to following error: x")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == ["Failed sending message due to following error: x"] * 2
 
 
 def test_the_served_app_installs_the_handler():

@@ -74,6 +74,32 @@ def test_a_failing_frame_pauses_with_a_message():
     assert not playback.playing and "boom" in playback.message
 
 
+def test_a_closed_tab_stops_playing_before_computing_or_drawing_a_frame():
+    """A closed tab's frames went on until Bokeh dropped its session (15 s), each sent to a
+    closed socket ("Failed sending message as connection was closed", thousands in a class)."""
+    from types import SimpleNamespace
+
+    frames, draws = [], []
+
+    def on_frame(n):
+        frames.append(n)
+        return lambda: draws.append(n)
+
+    playback = Playback(on_frame=on_frame, on_reset=lambda: None)
+    closing = []
+    websocket = SimpleNamespace(is_closing=lambda: bool(closing))
+    connection = SimpleNamespace(_socket=SimpleNamespace(ws_connection=websocket))
+    playback._context = SimpleNamespace(_session=SimpleNamespace(
+        _subscribed_connections=[connection]))
+    playback.frame()
+    assert len(frames) == 1 and len(draws) == 1
+    closing.append(True)  # the browser's close has arrived; Bokeh still lists the connection
+    playback.play()
+    playback.frame()
+    assert len(frames) == 1 and not playback.playing
+    assert playback.message == ""  # a tab going away is not an error to report
+
+
 def test_exports():
     explorer = Explorer(landscape="double_well", sampler="MALA", n_chains=10)
     render(explorer)

@@ -42,3 +42,27 @@ def quiet_closed_tabs(loop) -> None:
         loop.default_exception_handler(context)
 
     loop.set_exception_handler(handler)
+
+
+#: what Panel and Bokeh log, once per message part, for a write that was already on its way
+#: when a tab closed (dozens for one frame of a page with many plots)
+CLOSED_TAB_WARNING = "Failed sending message as connection was closed"
+
+
+class _ClosedTabWarnings(logging.Filter):
+    """Drops ``CLOSED_TAB_WARNING``: the tab is gone and nothing is wrong. The players stop
+    as soon as a socket closes (``views.controls``); what is left is the last frame in flight."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage() == CLOSED_TAB_WARNING:
+            log.debug("a closed tab's message was dropped")
+            return False
+        return True
+
+
+def quiet_closed_tab_warnings() -> None:
+    """Install the filter on the loggers that write ``CLOSED_TAB_WARNING`` (idempotent)."""
+    for name in ("panel.io.document", "bokeh.server.views.ws"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _ClosedTabWarnings) for f in logger.filters):
+            logger.addFilter(_ClosedTabWarnings())

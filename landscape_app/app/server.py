@@ -13,7 +13,7 @@ from tornado.web import RedirectHandler, RequestHandler
 from ..warmup import warm_up
 from . import pages as _pages  # noqa: F401  (registers the pages)
 from .builder import applications, serve_styles_locally
-from .errors import quiet_closed_tabs, report_exception
+from .errors import quiet_closed_tab_warnings, quiet_closed_tabs, report_exception
 from .shell import PAGES, render
 
 #: how long a session lives with no tab connected: the time a tab has to connect once its
@@ -111,6 +111,7 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
         check_unused_sessions_milliseconds=2000,
         unused_session_lifetime_milliseconds=UNUSED_SESSION_LIFETIME_MS)
     quiet_closed_tabs(server.io_loop.asyncio_loop)
+    quiet_closed_tab_warnings()
     if start:
         server.start()
         server.io_loop.start()

@@ -47,6 +47,17 @@ def frozen_document(enabled=True):
         yield
 
 
+def _socket_open(connection) -> bool:
+    """Whether a Bokeh server connection's websocket can still be written to. Tornado marks a
+    socket closing as soon as the browser's close arrives; Bokeh drops the connection from its
+    session only when the loop gets round to ``on_close``, which a playing page keeps busy."""
+    socket = getattr(connection, "_socket", None)
+    if socket is None or not hasattr(socket, "ws_connection"):
+        return True  # not a tornado websocket: nothing to tell
+    ws = socket.ws_connection
+    return ws is not None and not ws.is_closing()
+
+
 class Playback(pn.viewable.Viewer):
     """Buttons and a status line driving ``on_frame(n_steps)``, ``on_reset()``, ``on_pause()``.
 
@@ -65,6 +76,8 @@ class Playback(pn.viewable.Viewer):
         self._on_reset = on_reset
         self._on_pause = on_pause or (lambda: None)
         self._callback = None
+        self._closed = False
+        self._context = None
         self._busy = threading.Lock()
         self.play_button = pn.widgets.Button(label="Play", color="success", width=80)
         self.pause_button = pn.widgets.Button(label="Pause", color="warning", width=80,
@@ -83,12 +96,27 @@ class Playback(pn.viewable.Viewer):
 
     def _register_cleanup(self):
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+            # to see a closed tab at once through Bokeh's server session (set on the context
+            # only after the page is built): the session itself is destroyed only once unused
+            # for a while, and frames drawn meanwhile go to a closed socket
+            self._context = pn.state.curdoc.session_context
             PLAYERS.add(self)
             pn.state.on_session_destroyed(lambda context: self._session_destroyed())
 
     def _session_destroyed(self):
+        self._closed = True
         self.stop()
         PLAYERS.discard(self)
+
+    def _tab_closed(self) -> bool:
+        """Whether the page's tab has gone (no websocket left on its session)."""
+        if self._closed:
+            return True
+        session = getattr(self._context, "_session", None)
+        connections = getattr(session, "_subscribed_connections", None)
+        if connections is not None and not any(_socket_open(c) for c in connections):
+            self._closed = True
+        return self._closed
 
     def _status_html(self) -> str:
         return f'<span class="step-status" style="font-size:1.1em">step {self.step}</span>'
@@ -129,6 +157,9 @@ class Playback(pn.viewable.Viewer):
         function that draws; drawing runs on the session's event loop (where the Bokeh document
         may be changed and HoloViews updates synchronously), and the next frame waits for it.
         """
+        if self._tab_closed():
+            self.stop()
+            return
         if not self._busy.acquire(blocking=False):
             return  # the previous frame is still being drawn: skip rather than queue up
         try:
@@ -140,7 +171,7 @@ class Playback(pn.viewable.Viewer):
 
         def finish():
             try:
-                if draw is not None:
+                if draw is not None and not self._tab_closed():
                     draw()
             except Exception as error:
                 self._fail(error)
@@ -150,6 +181,10 @@ class Playback(pn.viewable.Viewer):
         pn.state.execute(finish)
 
     def _fail(self, error):
+        if self._tab_closed():  # a frame cut short by the tab closing is not a failure
+            self.stop()
+            logging.getLogger(__name__).debug("frame of a closed tab dropped: %r", error)
+            return
         self.pause()
         self.show(f"Stopped: {type(error).__name__}: {error}", "danger")
         logging.getLogger(__name__).warning("frame failed\n%s", traceback.format_exc())
