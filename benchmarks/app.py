@@ -65,9 +65,14 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _wait_http(url, timeout=120):
+def _wait_http(url, timeout=120, server=None):
+    """Wait for ``url`` to answer; ``server``: the process serving it, whose exit ends the
+    wait at once (a server that fails to start used to cost the whole timeout)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server is not None and server.poll() is not None:
+            raise RuntimeError(f"the server exited with code {server.returncode} before "
+                               f"{url} answered")
         try:
             with urllib.request.urlopen(url, timeout=5):
                 return
@@ -85,7 +90,7 @@ def _first_page_and_fps(browser, seconds):
                               stderr=subprocess.DEVNULL)
     try:
         # readiness from /health: polling a page would build a whole session for nothing
-        _wait_http(f"http://localhost:{port}/health")
+        _wait_http(f"http://localhost:{port}/health", server=server)
         page.goto(f"http://localhost:{port}/explorer")
         page.wait_for_selector("canvas", timeout=120_000)
         first_page = time.perf_counter() - start

@@ -92,7 +92,7 @@ def run_classroom(pages=30, playing=10, num_procs=1, path="/explorer", extra=())
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://localhost:{port}"
     try:
-        _wait_http(url + "/health", timeout=600)
+        _wait_http(url + "/health", timeout=600, server=server)
         time.sleep(1.0 if num_procs == 1 else 3.0)
         base_rss = _resident_mb(_server_pids(server.pid))
         poller = HealthPoller(url)

@@ -43,7 +43,7 @@ def _start_server(env):
     start = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "landscape_app", "--port", str(port)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait_http(f"http://localhost:{port}/health", timeout=600)
+    _wait_http(f"http://localhost:{port}/health", timeout=600, server=server)
     return server, f"http://localhost:{port}", time.perf_counter() - start
 
 
