@@ -6,6 +6,7 @@ opened, played and closed must not grow the server's resident memory by more tha
 Before the fix every explorer tab kept ~10 MB for ever: 3 tabs a round, 3 rounds, ~+20 %.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -53,8 +54,13 @@ def one_round(browser, url, page_path="/explorer"):
     time.sleep(2)
 
 
-@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc (Linux)")
-def test_closed_tabs_release_their_memory(chromium_browser):
+@contextlib.contextmanager
+def served_app():
+    """A ``landscape-app`` of its own: yields (url, server process); on leaving, stops it and
+    asserts that its log is quiet. Tabs closed while playing once left there "Task exception
+    was never retrieved … WebSocketClosedError", thousands of "Failed sending message as
+    connection was closed" warnings (frames going on until Bokeh dropped the session), and
+    HoloViews' IndexError from a frame drawn on a torn-down plot, as "frame failed"."""
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen([sys.executable, "-m", "landscape_app", "--port", str(port)],
@@ -62,6 +68,19 @@ def test_closed_tabs_release_their_memory(chromium_browser):
     url = f"http://localhost:{port}"
     try:
         wait_for_http(url + "/health", timeout=600)
+        yield url, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    log.seek(0)
+    text = log.read()
+    for symptom in ("Traceback", "never retrieved", "Failed sending message", "frame failed"):
+        assert symptom not in text, f"{symptom!r} in the server's log:\n{text[-3000:]}"
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc (Linux)")
+def test_closed_tabs_release_their_memory(chromium_browser):
+    with served_app() as (url, server):
         one_round(chromium_browser, url)
         one_round(chromium_browser, url, "/hopfield")
         baseline = resident_mb(server.pid)
@@ -71,18 +90,6 @@ def test_closed_tabs_release_their_memory(chromium_browser):
             sizes.append(resident_mb(server.pid))
         growth = (sizes[-1] - baseline) / baseline
         assert growth < 0.05, f"resident memory {baseline:.0f} MB → {sizes} MB ({growth:+.1%})"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    # tabs closed while playing: nothing in the server's log. A write to a closed socket once
-    # printed "Task exception was never retrieved … WebSocketClosedError"; a closed tab's
-    # frames went on until Bokeh dropped its session, each one a "Failed sending message as
-    # connection was closed" warning (thousands), and a frame drawn on a torn-down plot
-    # logged HoloViews' IndexError as "frame failed".
-    log.seek(0)
-    text = log.read()
-    for symptom in ("Traceback", "never retrieved", "Failed sending message", "frame failed"):
-        assert symptom not in text, f"{symptom!r} in the server's log:\n{text[-3000:]}"
 
 
 def test_a_playing_tab_that_closes_stops_at_once_and_leaves_the_log_quiet(chromium_browser):
@@ -94,13 +101,7 @@ def test_a_playing_tab_that_closes_stops_at_once_and_leaves_the_log_quiet(chromi
     stops at the first frame after the socket closes (8 s bound: well under those 17 s, well
     over one frame on a busy machine) and the last frame in flight is not logged.
     """
-    port = free_port()
-    log = tempfile.TemporaryFile(mode="w+")
-    server = subprocess.Popen([sys.executable, "-m", "landscape_app", "--port", str(port)],
-                              stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
-    try:
-        wait_for_http(url + "/health", timeout=600)
+    with served_app() as (url, _server):
         context = chromium_browser.new_context(viewport={"width": 1200, "height": 900})
         pages = [context.new_page() for _ in range(2)]
         for page in pages:
@@ -122,10 +123,3 @@ def test_a_playing_tab_that_closes_stops_at_once_and_leaves_the_log_quiet(chromi
         context.close()
         while health(url)["pages"] and time.monotonic() < closed + 60:
             time.sleep(0.5)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    log.seek(0)
-    text = log.read()
-    for symptom in ("Traceback", "never retrieved", "Failed sending message", "frame failed"):
-        assert symptom not in text, f"{symptom!r} in the server's log:\n{text[-3000:]}"
