@@ -76,6 +76,10 @@ def test_the_closure_check_reports_its_verdict_and_typing_errors(krotov):
     assert closure.background[()].vdims[0].name == "speed |X̂|"
     closure.session.t12 = "os.system(1)"
     assert "Not a valid coupling" in closure.verdict.text
+    # parses, but is undefined on half the domain: said (was a verdict computed from NaN)
+    closure.session.t12 = "log(V1)"
+    assert "Not a valid coupling" in closure.verdict.text and "not finite at V" in \
+        closure.verdict.text
     closure.session.t12 = "2*V1"
     closure.session.preset = presets[1]
     assert "holds" in closure.verdict.text

@@ -164,8 +164,8 @@ def check_closure(coupling, n_neurons: int | None = None, samples: int = 200, do
     if not defined.all():
         where = ", ".join(f"{v:.3g}" for v in points[int(np.argmin(defined))])
         raise ValueError(f"the coupling or its derivatives are not finite at V = ({where}), "
-                         f"inside the domain {lo:g}..{hi:g}: choose a domain where T(V) is "
-                         f"defined")
+                         f"inside the checked domain {lo:g}..{hi:g}: T(V) must be defined on "
+                         f"all of it")
     violation = np.abs(curls).max(axis=(1, 2))
     worst = int(np.argmax(violation))
     max_violation = float(violation[worst])
