@@ -119,9 +119,19 @@ def page(chromium_browser):
     context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.console_errors = []
-    page.on("console", lambda msg: page.console_errors.append(msg.text)
-            if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
+    page.console_error_pages = []  # the page's path at each error, to tell which page it was
+
+    def on_console(msg):
+        if msg.type == "error":
+            page.console_errors.append(msg.text)
+            page.console_error_pages.append(page.url.split("?")[0])
+
+    page.on("console", on_console)
+    def on_page_error(exc):
+        page.console_errors.append(str(exc))
+        page.console_error_pages.append(page.url.split("?")[0])
+
+    page.on("pageerror", on_page_error)
     yield page
     context.close()
 

@@ -276,7 +276,8 @@ def test_every_selector_applies_the_choice_made(page, app_url):
         page.wait_for_timeout(1200)
         assert rule.input_value() == choice and f"rule={choice}" in address(page)
     assert page.locator("text=were not valid").count() == 0
-    assert page.console_errors == []
+    assert page.console_errors == [], list(zip(page.console_errors, page.console_error_pages,
+                                                    strict=True))
 
 
 def test_trajectories_download_as_csv(page, app_url):

@@ -19,7 +19,7 @@ import numpy as np
 import param
 
 from ..kernels.dense_memory import modern_energy, modern_recall
-from ..limits import check_memory, count
+from ..limits import check_memory, count, finite
 from ..params import FiniteNumber
 
 
@@ -130,8 +130,7 @@ class ModernHopfield(param.Parameterized):
         # states (d,) and an energy per update, allocated up front
         check_memory((max_updates + 1) * 8 * (v.shape[0] + 1),
                      f"a recall of up to {max_updates:,} updates", "pass a smaller max_updates")
-        if not (np.isfinite(tol) and tol >= 0):
-            raise ValueError(f"tol must be a non-negative number, got {tol!r}")
+        tol = finite(tol, "tol", low=0.0)
         states, energies, weights, converged = modern_recall(
             self._patterns, v, float(self.beta), self._offset(), int(max_updates), float(tol))
         return ModernRecall(states, energies, weights, "converged" if converged else
