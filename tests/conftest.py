@@ -127,6 +127,7 @@ def page(chromium_browser):
             page.console_error_pages.append(page.url.split("?")[0])
 
     page.on("console", on_console)
+
     def on_page_error(exc):
         page.console_errors.append(str(exc))
         page.console_error_pages.append(page.url.split("?")[0])
