@@ -93,17 +93,17 @@ class Experiment(param.Parameterized):
                                 softbounds=(0.99, 1.0), step=0.0005,
                                 doc="Factor a of the exponential schedule T₀aᵏ.")
     anneal_steps = Count(2000, bounds=(1, None), softbounds=(10, 20000),
-                                 doc="Steps of the linear schedule.")
+                         doc="Steps of the linear schedule.")
     final_temperature = FiniteNumber(0.0, bounds=(0.0, None), softbounds=(0.0, 10.0),
                                      doc="Floor of the annealing schedule.")
     n_chains = Count(100, bounds=(1, 5000), softbounds=(1, 1000),
-                             doc="Number of chains.")
+                     doc="Number of chains.")
     seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the starts and noise.")
     start_point = FinitePoint(default=None, allow_None=True,
                               doc="Common start of every chain; None: random starts.")
     tail_length = Count(40, bounds=(2, 500), doc="Recent records drawn per chain.")
     sample_window = Count(400, bounds=(10, 20000),
-                                  doc="Recent records used for histograms, TV and ESS.")
+                          doc="Recent records used for histograms, TV and ESS.")
     autotune = param.Boolean(True, doc="Adopt settings suited to each new landscape.")
 
     error = param.String("", doc="The last problem to show (empty when all is well).")

@@ -119,7 +119,7 @@ class ControlledHopfield(param.Parameterized):
     dt = FiniteNumber(1.0, bounds=(0.0, 1.0), inclusive_bounds=(False, True), step=0.01,
                       label="Δt", doc="Time step (1: the authors' map).")
     horizon = Count(50, bounds=(2, 5000), softbounds=(5, 200),
-                            doc="Steps H of the control problem.")
+                    doc="Steps H of the control problem.")
     discount = FiniteNumber(0.0, bounds=(0.0, None), softbounds=(0.0, 1.0), step=0.01,
                             label="λ", doc="Discount rate λ of e^{−λt}.")
     mu = FiniteNumber(0.0005, bounds=(0.0, 1.0), step=0.0001, label="μ",

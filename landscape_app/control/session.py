@@ -32,7 +32,7 @@ class ControlSession(param.Parameterized):
     restarts = Count(4, bounds=(1, 20), doc="Random initial controls tried.")
     seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the initial controls.")
     grid = Count(5, bounds=(2, 15), softbounds=(2, 11), label="Grid (starts per side)",
-                         doc="Multistart: starts per side of the grid.")
+                 doc="Multistart: starts per side of the grid.")
     window = FiniteNumber(1.5, bounds=(0.0, None), inclusive_bounds=(False, True),
                           softbounds=(0.5, 3.0), step=0.1, label="Window ±",
                           doc="Multistart: the grid covers [−window, window]².")

@@ -26,7 +26,7 @@ class RecallSession(param.Parameterized):
     source = param.Selector(default="digits", objects=["digits", "letters", "random"],
                             doc="Character bitmaps (20 × 20) or random patterns.")
     n_patterns = Count(3, bounds=(1, 200), softbounds=(1, 60),
-                               doc="How many patterns to store.")
+                       doc="How many patterns to store.")
     rule = param.Selector(default="hebbian", objects=list(RULES), doc="Storage rule.")
     mode = param.Selector(default="async", objects=["async", "sync"],
                           doc="One neuron at a time, or all at once.")

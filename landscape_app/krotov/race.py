@@ -27,7 +27,7 @@ class RecallRace(param.Parameterized):
     source = param.Selector(default="random", objects=["random", "digits", "letters"],
                             doc="Random patterns, or character bitmaps (20 × 20).")
     n_patterns = Count(60, bounds=(2, 400), softbounds=(2, 200),
-                               doc="How many patterns to store (random patterns).")
+                       doc="How many patterns to store (random patterns).")
     interaction = param.Selector(default="polynomial", objects=list(INTERACTIONS),
                                  doc="F of the dense memory.")
     degree = Count(3, bounds=(2, 10), doc="Degree n of the dense memory.")

@@ -100,7 +100,7 @@ class Sampler(param.Parameterized):
     step_size = FiniteNumber(1e-3, bounds=(0.0, None), inclusive_bounds=(False, True),
                              softbounds=(1e-5, 0.5), doc="Step size η (or ε, h, s).")
     n_chains = Count(100, bounds=(1, MAX_CHAINS), softbounds=(1, 2000),
-                             doc="Number of independent chains (at most a million).")
+                     doc="Number of independent chains (at most a million).")
     seed = Count(0, bounds=(0, 2**63 - 1), doc="Seed of every random stream.")
     schedule = param.Selector(default="constant", objects=list(SCHEDULES),
                               doc="Temperature schedule T(k) (annealing).")
@@ -108,7 +108,7 @@ class Sampler(param.Parameterized):
                                 softbounds=(0.9, 1.0),
                                 doc="Factor a of the exponential schedule T₀aᵏ.")
     anneal_steps = Count(1000, bounds=(1, None), softbounds=(10, 20000),
-                                 doc="Steps of the linear schedule from T₀ to the final T.")
+                         doc="Steps of the linear schedule from T₀ to the final T.")
     final_temperature = FiniteNumber(0.0, bounds=(0.0, None), softbounds=(0.0, 10.0),
                                      doc="Floor of every annealing schedule.")
     divergence_bound = FiniteNumber(1e8, bounds=(0.0, None), inclusive_bounds=(False, True),

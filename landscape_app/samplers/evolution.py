@@ -25,7 +25,7 @@ class EvolutionStrategy(Sampler):
     step_size = FiniteNumber(0.01, bounds=(0.0, None), inclusive_bounds=(False, True),
                              softbounds=(1e-4, 1.0), doc="Learning rate η.")
     population = Count(16, bounds=(1, 100_000), softbounds=(1, 200),
-                               doc="Antithetic pairs P per step (2P evaluations).")
+                       doc="Antithetic pairs P per step (2P evaluations).")
     sigma = FiniteNumber(0.1, bounds=(0.0, None), inclusive_bounds=(False, True),
                          softbounds=(1e-3, 2.0), doc="Perturbation scale σ.")
     optimizer = param.Selector(default="sgd", objects=["sgd", "adam"],

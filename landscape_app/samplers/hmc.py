@@ -20,7 +20,7 @@ class HMC(Sampler):
     step_size = FiniteNumber(0.05, bounds=(0.0, None), inclusive_bounds=(False, True),
                              softbounds=(1e-4, 1.0), doc="Leapfrog step size ε.")
     n_leapfrog = Count(10, bounds=(1, 10_000), softbounds=(1, 100),
-                               doc="Leapfrog steps L per HMC step.")
+                       doc="Leapfrog steps L per HMC step.")
 
     def _grad_evals_per_step(self):
         return self.n_leapfrog
