@@ -6,7 +6,7 @@
   answers, to the step counter's first advance.
 * ``first_play_warm_cache_s``: the same with the cache filled by that first start.
 * ``pages``: for every page, with a warm cache, the seconds from navigation to its first tab
-  drawn (every plot's canvas in the page, Bokeh idle) and from the first Play (for /krotov in
+  drawn (every plot's canvas in the page, Bokeh idle) and from the first Play (for /dense-memory in
   the "Beyond capacity" tab) to the step counter's first advance.
 """
 
@@ -20,7 +20,7 @@ import time
 from .app import CHROMIUM, FLAGS, _free_port, _wait_http
 
 #: page → the tab holding the page's first Play (None: the first tab)
-PAGES = {"explorer": None, "compare": None, "hopfield": None, "krotov": "Beyond capacity",
+PAGES = {"explorer": None, "compare": None, "hopfield": None, "dense-memory": "Beyond capacity",
          "control": None}
 
 #: the page drawn: Bokeh idle and a plot's canvas (or the step counter) in the page; Panel's

@@ -1,28 +1,28 @@
 """landscape_app: interactive energy landscapes, samplers and associative memories.
 
     from landscape_app import landscapes, samplers          # models and kernels (no Panel)
-    from landscape_app import Explorer, Compare, Hopfield, Krotov, Control   # views, notebooks
+    from landscape_app import Explorer, Compare, Hopfield, DenseMemory, Control   # views, notebooks
     landscape_app.extension()                 # in a notebook: Panel with no CDN (offline)
     from landscape_app.hopfield import HopfieldNetwork, ContinuousHopfield
-    from landscape_app.krotov import DenseAssociativeMemory, ModernHopfield, check_closure
+    from landscape_app.dense_memory import DenseAssociativeMemory, ModernHopfield, check_closure
     from landscape_app.control import ControlledHopfield
 """
 
 from . import landscapes, samplers
 
 __version__ = "0.1.0"
-__all__ = ["Compare", "Control", "Explorer", "Hopfield", "Krotov", "__version__", "extension",
+__all__ = ["Compare", "Control", "Explorer", "Hopfield", "DenseMemory", "__version__", "extension",
            "landscapes", "samplers"]
 
 
 def __getattr__(name):
     # the views import Panel and HoloViews: only when asked for
-    if name in ("Explorer", "Compare", "Hopfield", "Krotov", "Control"):
+    if name in ("Explorer", "Compare", "Hopfield", "DenseMemory", "Control"):
         from . import views
 
         return getattr(views, name)
     if name == "extension":
-        from .views.notebook import extension
+        from .views.common.notebook import extension
 
         return extension
     raise AttributeError(f"module 'landscape_app' has no attribute {name!r}")

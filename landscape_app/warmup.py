@@ -42,7 +42,7 @@ def _sampler(name):
 
 def _landscapes():
     from . import landscapes
-    from .scene import Scene
+    from .page_models.scene import Scene
 
     for name in landscapes.names():
         scene = Scene(landscapes.get(name))
@@ -57,7 +57,7 @@ def _hopfield():
     from .hopfield import ContinuousHopfield, HopfieldNetwork
     from .hopfield.pair import PairEnergy
     from .hopfield.patterns import corrupt, random_patterns
-    from .hopfield.session import RecallSession
+    from .page_models.hopfield.recall import RecallSession
 
     patterns = random_patterns(2, 16, seed=0)
     for rule in ("hebbian", "pseudo_inverse", "storkey"):
@@ -77,9 +77,9 @@ def _hopfield():
 
 
 def _dense_memory():
+    from .dense_memory import DenseAssociativeMemory, ModernHopfield
+    from .dense_memory.modern import fixed_point_profile
     from .hopfield.patterns import random_patterns
-    from .krotov import DenseAssociativeMemory, ModernHopfield
-    from .krotov.modern import fixed_point_profile
 
     patterns = random_patterns(3, 16, seed=0)
     for interaction in ("polynomial", "rectified_polynomial", "exponential"):
@@ -96,13 +96,13 @@ def _dense_memory():
 
 
 def _couplings():
-    from .krotov import KrotovNetwork
-    from .krotov.couplings import DenseLagrangian, LogSumExpLagrangian
+    from .dense_memory import CouplingNetwork
+    from .dense_memory.couplings import DenseLagrangian, LogSumExpLagrangian
 
     patterns = np.array([[1.0, -1.0], [1.0, 1.0]])
     for coupling in (DenseLagrangian(patterns=patterns, degree=3),
                      LogSumExpLagrangian(patterns=patterns)):
-        network = KrotovNetwork(coupling=coupling)
+        network = CouplingNetwork(coupling=coupling)
         network.run(np.array([0.1, 0.2]), t_max=0.02, dt=0.01)
         network.energy(np.array([[0.1, 0.2]]), method="line")
         network.energy(np.array([[0.1, 0.2]]))

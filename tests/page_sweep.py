@@ -17,7 +17,7 @@ def render(view):
 
 
 def visit_every_page(report=lambda label: None):
-    from landscape_app.views import Compare, Control, Explorer, Hopfield, Krotov
+    from landscape_app.views import Compare, Control, DenseMemory, Explorer, Hopfield
 
     hv.extension("bokeh", logo=False)
     for cls in (Explorer, Compare):
@@ -26,7 +26,7 @@ def visit_every_page(report=lambda label: None):
         view.playback.frame()
         report(f"{cls.__name__} first frame")
         view.playback.stop()
-    for cls in (Hopfield, Krotov, Control):
+    for cls in (Hopfield, DenseMemory, Control):
         view = render(cls())
         report(f"{cls.__name__} rendered")
         for i, (name, part) in enumerate(view.parts):

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from landscape_app import landscapes, samplers
 from landscape_app.control import ControlledHopfield
 from landscape_app.control.model import random_couplings
+from landscape_app.dense_memory import DenseAssociativeMemory, ModernHopfield, check_closure
+from landscape_app.dense_memory.couplings import DenseLagrangian, ExpressionLagrangian
+from landscape_app.dense_memory.network import CouplingNetwork
 from landscape_app.hopfield import ContinuousHopfield, HopfieldNetwork
-from landscape_app.krotov import DenseAssociativeMemory, ModernHopfield, check_closure
-from landscape_app.krotov.couplings import DenseLagrangian, ExpressionLagrangian
-from landscape_app.krotov.network import KrotovNetwork
 from landscape_app.landscapes import LandscapeFunctionError
 from landscape_app.landscapes.expression import MAX_LENGTH, ExpressionError
 from landscape_app.limits import MAX_STEPS, SizeLimitError
@@ -227,8 +227,8 @@ def _tiny_network():
     return network
 
 
-def _krotov():
-    return KrotovNetwork(DenseLagrangian(np.array([[1.0, -1.0], [1.0, 1.0]]), degree=3))
+def _coupling_network():
+    return CouplingNetwork(DenseLagrangian(np.array([[1.0, -1.0], [1.0, 1.0]]), degree=3))
 
 
 ABSURD_REQUESTS = [
@@ -241,8 +241,8 @@ ABSURD_REQUESTS = [
      .recall(np.ones(3), max_updates=10**12)),
     ("ContinuousHopfield.run(t_max=1e6, dt=1e-3)", lambda: ContinuousHopfield(np.eye(2))
      .run([0.1, 0.2], t_max=1e6, dt=1e-3)),
-    ("KrotovNetwork.run(t_max=1e9, dt=1e-3)", lambda: _krotov().run([0.1, 0.2], t_max=1e9,
-                                                                      dt=1e-3)),
+    ("CouplingNetwork.run(t_max=1e9, dt=1e-3)",
+     lambda: _coupling_network().run([0.1, 0.2], t_max=1e9, dt=1e-3)),
     ("check_closure(n_neurons=10**7)", lambda: check_closure(lambda v: np.eye(v.size),
                                                              n_neurons=10**7)),
     ("solve(restarts=10**9)", lambda: ControlledHopfield().solve([0.1, 0.2], restarts=10**9)),
@@ -291,8 +291,8 @@ def test_values_once_accepted_silently_are_refused(what, request_):
 def test_a_link_with_a_nan_start_is_reported_not_ignored():
     from panel.io.location import Location
 
-    from landscape_app.experiment import Experiment
-    from landscape_app.views.url import UrlSync
+    from landscape_app.page_models.explorer.experiment import Experiment
+    from landscape_app.views.common.url import UrlSync
 
     for text in ("[NaN,NaN]", "[nan,nan]", "[Infinity,0]"):
         experiment = Experiment()
@@ -313,7 +313,7 @@ def _surfaces():
     dense = DenseAssociativeMemory(8).store(np.ones(8))
     modern = ModernHopfield().store(np.eye(3))
     continuous = ContinuousHopfield(np.eye(2))
-    krotov = _krotov()
+    krotov = _coupling_network()
     control = ControlledHopfield()
     surfaces = []
     for method in samplers.METHODS:

@@ -7,6 +7,7 @@ reads what the page shows: the "step N" status, the data in the plot's Bokeh mod
 import json
 import re
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -408,9 +409,27 @@ def test_hopfield_settings_come_from_and_go_to_the_url(page, app_url):
     assert page.console_errors == []
 
 
-# -- dense memory (/krotov) ------------------------------------------------------------------
-def test_krotov_page_races_recalls_and_checks_closure(page, app_url):
-    page.goto(app_url + "/krotov")
+# -- dense memory (/dense-memory) ------------------------------------------------------------------
+def test_the_old_krotov_address_leads_to_the_dense_memory_page(app_url):
+    """/krotov was the page's address before it was named for what it shows: old links and
+    bookmarks are redirected permanently, with their query."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        opener.open(app_url + "/krotov?tab=2", timeout=10)
+    assert answer.value.code == 301
+    assert answer.value.headers["Location"] == "/dense-memory?tab=2"
+    with urllib.request.urlopen(app_url + "/krotov", timeout=60) as response:
+        assert urllib.parse.urlparse(response.url).path == "/dense-memory"
+        assert response.status == 200
+
+
+def test_dense_memory_page_races_recalls_and_checks_closure(page, app_url):
+    page.goto(app_url + "/dense-memory")
     page.wait_for_selector("text=Energy slices", timeout=90_000)
     page.wait_for_function(f"() => window.Bokeh && Bokeh.documents.length > 0 && "
                            f"({TITLES})().some(t => t.startsWith('dense, n = 3'))",
@@ -493,7 +512,7 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
             tab.wait_for_selector("canvas", timeout=90_000)
             tab.close()
         page = context.new_page()
-        for slug in ("explorer", "compare", "hopfield", "krotov", "control"):
+        for slug in ("explorer", "compare", "hopfield", "dense-memory", "control"):
             page.goto(f"{app_url}/{slug}")
             page.wait_for_selector("canvas", timeout=90_000)
             for tab in page.locator(".bk-tab").all():

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from landscape_app import landscapes
-from landscape_app.experiment import Comparison, Experiment, RingBuffer
 from landscape_app.landscapes.basins import basin_map
+from landscape_app.page_models.explorer.experiment import Comparison, Experiment, RingBuffer
+from landscape_app.page_models.scene import Scene
 from landscape_app.samplers.tuning import landscape_scales, suggest_settings
-from landscape_app.scene import Scene
 
 
 def test_ring_buffer_keeps_the_last_records_in_order():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import rendered_tabs
 
-from landscape_app import Control, Hopfield, Krotov
+from landscape_app import Control, DenseMemory, Hopfield
 
 hv.extension("bokeh", logo=False)
 
@@ -18,7 +18,7 @@ def hopfield():
 
 @pytest.fixture
 def krotov():
-    yield from rendered_tabs(Krotov())
+    yield from rendered_tabs(DenseMemory())
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from landscape_app.hopfield.capacity import capacity_point, theory_bit_error
 from landscape_app.hopfield.pair import PairEnergy
 from landscape_app.hopfield.patterns import characters, corrupt, random_patterns
 from landscape_app.hopfield.plane import energy_plane
-from landscape_app.hopfield.session import RecallSession
 from landscape_app.kernels.hopfield import async_updates
+from landscape_app.page_models.hopfield.recall import RecallSession
 
 
 def random_symmetric(n, seed):

@@ -8,7 +8,7 @@ from conftest import rendered_tabs
 from landscape_app import Hopfield
 from landscape_app.app import pages
 from landscape_app.hopfield.capacity import ALPHA_CRITICAL
-from landscape_app.views.hopfield_pair import PRESETS
+from landscape_app.views.hopfield.two_neurons import PRESETS
 
 hv.extension("bokeh", logo=False)
 

@@ -16,7 +16,7 @@ import param
 import pytest
 from bokeh.document import Document
 
-from landscape_app.views.widgets import param_widgets
+from landscape_app.views.common.widgets import param_widgets
 
 hv.extension("bokeh", logo=False)
 
@@ -49,7 +49,7 @@ def test_a_view_with_editable_sliders_is_freed():
     assert collected(Owner)
 
 
-@pytest.mark.parametrize("page", ["Explorer", "Compare", "Hopfield", "Krotov", "Control"])
+@pytest.mark.parametrize("page", ["Explorer", "Compare", "Hopfield", "DenseMemory", "Control"])
 def test_a_rendered_page_is_freed_once_dropped(page):
     import landscape_app
 

@@ -5,7 +5,7 @@ import math
 import param
 from panel.io.location import Location
 
-from landscape_app.views.url import UrlSync, link_error_message
+from landscape_app.views.common.url import UrlSync, link_error_message
 
 
 class Settings(param.Parameterized):

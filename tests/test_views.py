@@ -12,7 +12,7 @@ from bokeh.document import Document
 from landscape_app import Compare, Explorer
 from landscape_app.app import pages
 from landscape_app.cli import build_parser
-from landscape_app.views.controls import Playback
+from landscape_app.views.common.playback import Playback
 
 hv.extension("bokeh", logo=False)
 
@@ -136,15 +136,15 @@ def test_pages_and_cli():
     assert build_parser().parse_args([]).port == 5006
 
 
-@pytest.mark.parametrize("module", ["landscape_app.landscapes", "landscape_app.samplers",
-                                    "landscape_app.experiment", "landscape_app.scene",
-                                    "landscape_app.hopfield", "landscape_app.hopfield.session",
-                                    "landscape_app.krotov", "landscape_app.krotov.race",
-                                    "landscape_app.krotov.closure_session",
-                                    "landscape_app.krotov.capacity",
-                                    "landscape_app.krotov.settings",
-                                    "landscape_app.control", "landscape_app.control.session",
-                                    "landscape_app.control.multistart"])
+@pytest.mark.parametrize("module", [
+    "landscape_app.landscapes", "landscape_app.samplers", "landscape_app.hopfield",
+    "landscape_app.dense_memory", "landscape_app.dense_memory.capacity", "landscape_app.control",
+    "landscape_app.control.multistart", "landscape_app.page_models.scene",
+    "landscape_app.page_models.explorer.experiment", "landscape_app.page_models.hopfield.recall",
+    "landscape_app.page_models.dense_memory.race",
+    "landscape_app.page_models.dense_memory.closure",
+    "landscape_app.page_models.dense_memory.settings",
+    "landscape_app.page_models.control.session"])
 def test_models_and_kernels_do_not_import_panel(module):
     code = (f"import sys, {module}; "
             f"assert not any(m.split('.')[0] in ('panel', 'holoviews', 'bokeh') "

@@ -2,7 +2,12 @@
 
 import param
 
-from landscape_app.views.widgets import EditableSlider, docstring_html, math_html, param_widgets
+from landscape_app.views.common.widgets import (
+    EditableSlider,
+    docstring_html,
+    math_html,
+    param_widgets,
+)
 
 
 class Model(param.Parameterized):

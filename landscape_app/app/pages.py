@@ -22,20 +22,21 @@ def compare_page():
 
 @page("hopfield", "Hopfield", "Store and recall memories; energy, two neurons, capacity")
 def hopfield_page():
-    from ..views.hopfield import Hopfield
+    from ..views.hopfield.page import Hopfield
 
     return [], [Hopfield(sync_url=True)]
 
 
-@page("krotov", "Dense memory", "Dense associative memories, modern Hopfield, the closure check")
-def krotov_page():
-    from ..views.krotov import Krotov
+@page("dense-memory", "Dense memory",
+      "Dense associative memories, modern Hopfield, the closure check")
+def dense_memory_page():
+    from ..views.dense_memory.page import DenseMemory
 
-    return [], [Krotov()]
+    return [], [DenseMemory()]
 
 
 @page("control", "Control", "Memories recorded, forgotten and restored by bounded optimal control")
 def control_page():
-    from ..views.control import Control
+    from ..views.control.page import Control
 
     return [], [Control()]

@@ -32,6 +32,21 @@ def _page_function(slug):
     return build
 
 
+#: routes that moved: old path → new path (old links and bookmarks keep working)
+MOVED = {"/krotov": "/dense-memory"}
+
+
+class MovedHandler(RequestHandler):
+    """A page that moved: a permanent redirect to its new path, the query kept."""
+
+    def initialize(self, url):
+        self.url = url
+
+    def get(self):
+        query = self.request.query
+        self.redirect(self.url + (f"?{query}" if query else ""), permanent=True)
+
+
 def pages() -> dict:
     """URL slug → function building that page for one browser session (on the calling
     thread; the server builds them with ``builder.applications``)."""
@@ -42,7 +57,7 @@ class HealthHandler(RequestHandler):
     """GET /health: {"status": "ok", "pages": open pages, "playing": pages playing}."""
 
     def get(self):
-        from ..views.controls import players_report
+        from ..views.common.playback import players_report
 
         self.set_header("Content-Type", "application/json")
         self.write(json.dumps({"status": "ok", **players_report()}))
@@ -105,7 +120,8 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
         applications(), port=port, address=address, show=show, websocket_origin=origins, **extra,
         start=False,
         extra_patterns=[(r"/", RedirectHandler, {"url": f"/{first}"}),
-                        (r"/health", HealthHandler)],
+                        (r"/health", HealthHandler),
+                        *[(old, MovedHandler, {"url": new}) for old, new in MOVED.items()]],
         # a closed tab's session (and its periodic callback) is destroyed within seconds; a
         # session whose tab has not connected yet (a busy student's laptop) is kept a while
         check_unused_sessions_milliseconds=2000,

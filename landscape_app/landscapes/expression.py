@@ -524,12 +524,12 @@ def _compile(energy: sympy.Expr) -> CompiledExpression:
 
 @functools.lru_cache(maxsize=64)
 def compile_vector_field(components: tuple, symbols: tuple):
-    """A ``cfunc`` with the coupling-field ABI of ``kernels.krotov``: ``f(n, V, params, out)``
-    writing ``out[i] = components[i](V)``, the components being sympy expressions (already
-    validated) in ``symbols`` = (V1, ..., Vn)."""
+    """A ``cfunc`` with the coupling-field ABI of ``kernels.state_couplings``,
+    ``f(n, V, params, out)``, writing ``out[i] = components[i](V)``, the components being
+    sympy expressions (already validated) in ``symbols`` = (V1, ..., Vn)."""
     from numba import carray
 
-    from ..kernels.krotov import FIELD_SIGNATURE
+    from ..kernels.state_couplings import FIELD_SIGNATURE
 
     check_size(components, "the field T(V)V")
     replacements, reduced = sympy.cse(list(components), symbols=sympy.numbered_symbols("_t"))

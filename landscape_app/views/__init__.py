@@ -1,9 +1,9 @@
 """Panel views: each a ``pn.viewable.Viewer`` usable in a served page and in a notebook."""
 
-from .compare import Compare
-from .control import Control
-from .explorer import Explorer
-from .hopfield import Hopfield
-from .krotov import Krotov
+from .compare.page import Compare
+from .control.page import Control
+from .dense_memory.page import DenseMemory
+from .explorer.page import Explorer
+from .hopfield.page import Hopfield
 
-__all__ = ["Compare", "Control", "Explorer", "Hopfield", "Krotov"]
+__all__ = ["Compare", "Control", "DenseMemory", "Explorer", "Hopfield"]
