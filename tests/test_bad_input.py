@@ -71,7 +71,7 @@ def _evaluate_expression(text):
     xy = np.random.default_rng(0).uniform(-2, 2, (64, 2))
     energy, gradient = land.energy_and_gradient(xy)
     # what the compiled function returns is the expression's value: finite, or NaN/±inf
-    # where the expression itself is (never uninitialised memory)
+    # where the expression itself is (never uninitialized memory)
     assert energy.shape == (64,) and gradient.shape == (64, 2)
     return land
 
@@ -166,7 +166,7 @@ def _raising_gradient(x, y):
 
 
 def test_a_compiled_function_that_raises_is_reported_not_garbage():
-    """Once: numba printed the exception and returned uninitialised memory (6.95e-310)."""
+    """Once: numba printed the exception and returned uninitialized memory (6.95e-310)."""
     land = landscapes.from_functions(_raising_energy, _raising_gradient, check_gradient=False)
     assert land.compiled
     inside = np.array([[0.5, 0.2], [-0.3, 0.1]])

@@ -1,4 +1,4 @@
-"""The controlled network (SCIENCE.md section 5): the authors' cases, the adjoint gradient,
+"""The controlled network (docs/science.md section 5): the authors' cases, the adjoint gradient,
 bounds, learning (forget, restore), N neurons, bad input."""
 
 import numpy as np

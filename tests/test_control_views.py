@@ -69,7 +69,7 @@ def test_bad_settings_are_reported_not_raised(control):
     assert not plane.note.visible
 
 
-def test_multistart_colours_every_start(control):
+def test_multistart_colors_every_start(control):
     grid = control.grid
     control.session.grid = 3
     grid.run()
@@ -112,9 +112,9 @@ def test_the_preset_selector_says_custom_after_a_change_by_hand(control):
     assert plane.preset.value == "Record (α = 0.9995)"
     plane.model.K = 0.3
     assert plane.preset.value == "(custom settings)"
-    plane.preset.value = "Recognise (α = 0: μ = 1)"
+    plane.preset.value = "Recognize (α = 0: μ = 1)"
     assert "recognized" in plane.badge.value
-    assert plane.preset.value == "Recognise (α = 0: μ = 1)"
+    assert plane.preset.value == "Recognize (α = 0: μ = 1)"
     plane._on_tap(x=0.2, y=0.3)
     assert plane.preset.value == "(custom settings)"
 

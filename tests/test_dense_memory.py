@@ -1,4 +1,4 @@
-"""Dense associative memories, modern Hopfield and non-constant couplings against SCIENCE.md
+"""Dense associative memories, modern Hopfield and non-constant couplings against docs/science.md
 section 4: capacity, retrieval, −∇E = X̂, energy descent, W formulas, the closure check."""
 
 import numpy as np

@@ -4,7 +4,7 @@ cover nothing (the defects a class saw on a projector)."""
 import holoviews as hv
 import numpy as np
 
-from landscape_app.views import elements
+from landscape_app.views.common import elements
 
 hv.extension("bokeh", logo=False)
 

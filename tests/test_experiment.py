@@ -7,7 +7,9 @@ import pytest
 
 from landscape_app import landscapes
 from landscape_app.landscapes.basins import basin_map
-from landscape_app.page_models.explorer.experiment import Comparison, Experiment, RingBuffer
+from landscape_app.page_models.compare import Comparison
+from landscape_app.page_models.explorer import Experiment
+from landscape_app.page_models.explorer.history import RingBuffer
 from landscape_app.page_models.scene import Scene
 from landscape_app.samplers.tuning import landscape_scales, suggest_settings
 

@@ -16,7 +16,7 @@ MB_c = np.array([-10.0, -10.0, -6.5, 0.7])
 MB_X0 = np.array([1.0, 0.0, -0.5, -1.0])
 MB_Y0 = np.array([0.0, 0.5, 1.5, 1.0])
 
-# Independent NumPy transcriptions of the formulas of SCIENCE.md section 2.
+# Independent NumPy transcriptions of the formulas of docs/science.md section 2.
 REFERENCE = {
     "double_well": lambda x, y: (x**2 - 1) ** 2 + y**2,
     "muller_brown": lambda x, y: np.sum(
@@ -88,7 +88,7 @@ def test_hessian_of_the_double_well():
     np.testing.assert_allclose(h[1], np.diag([-4.0, 2.0]), atol=1e-6)
 
 
-# -- critical points: SCIENCE.md section 2 -------------------------------------------------------
+# -- critical points: docs/science.md section 2 ----------------------------------------------------
 CRITICAL = {
     "double_well": [((1, 0), 0.0, "minimum"), ((-1, 0), 0.0, "minimum"), ((0, 0), 1.0, "saddle")],
     "muller_brown": [
@@ -139,8 +139,8 @@ def test_monkey_saddle_origin_is_degenerate_and_rastrigin_local_minimum():
     assert np.hypot(glob.x, glob.y) < 1e-8 and abs(glob.energy) < 1e-10
 
 
-# -- exact Boltzmann density ---------------------------------------------------------------------
-def test_exact_density_is_normalised_with_marginals():
+# -- exact Boltzmann density -----------------------------------------------------------------------
+def test_exact_density_is_normalized_with_marginals():
     grid = landscapes.exact_density(landscapes.get("double_well"), 1.0, bins=40)
     assert grid.prob.shape == (40, 40)
     assert abs(grid.prob.sum() - 1.0) < 1e-12
@@ -149,8 +149,8 @@ def test_exact_density_is_normalised_with_marginals():
 
 
 def test_exact_density_reproduces_analytic_moments():
-    """Moments from quadrature vs the closed forms of SCIENCE.md. The banana's view window stops
-    at |x| = 3.5σ, where the tails still carry ~3 % of E[y²] (y grows like x²), so its moments
+    """Moments from quadrature vs the closed forms of docs/science.md. The banana's view window
+    stops at |x| = 3.5σ, where the tails still carry ~3 % of E[y²] (y grows like x²), so its moments
     are integrated over |x| ≤ 6σ, which leaves < 1e-6 of them out."""
     banana = landscapes.exact_density(landscapes.get("banana"), 1.0, bins=300,
                                       window=(-60, 60, -8, 110))

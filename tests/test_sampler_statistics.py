@@ -1,4 +1,4 @@
-"""Statistical correctness of the samplers against exact results (SCIENCE.md sections 1 and 2).
+"""Statistical correctness of the samplers against exact results (docs/science.md sections 1 and 2).
 
 How the tolerances are set. Chains are independent and started independently, so once they have
 mixed, the final states of N chains are N independent draws from the sampler's distribution:
@@ -82,7 +82,7 @@ def test_weight_noise_preserving_the_density_matches_it_and_the_plain_form_does_
 
 
 MOMENT_CASES = {
-    # E[x²] = 100, E[y²] = 19 (SCIENCE.md); chains start at the mode (0, −3)
+    # E[x²] = 100, E[y²] = 19 (docs/science.md); chains start at the mode (0, −3)
     "banana": [
         ("MALA", {"step_size": 0.6}, 16000),
         ("HMC", {"step_size": 0.3, "n_leapfrog": 20}, 4000),

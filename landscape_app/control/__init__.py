@@ -1,4 +1,4 @@
-"""Asymmetric couplings steered by bounded optimal control (SCIENCE.md section 5).
+"""Asymmetric couplings steered by bounded optimal control (docs/science.md section 5).
 
     from landscape_app.control import ControlledHopfield
 

@@ -1,5 +1,6 @@
 """A Hopfield-like network whose asymmetric couplings are steered by bounded optimal control
-(SCIENCE.md section 5; seed 001, "Optimal control behavior for improved Hopfield-like models").
+(docs/science.md section 5; Cardin et al. 2023, "Optimal control behavior for improved
+Hopfield-like models").
 
     u_{k+1} = u_k + Δt[(T + ξ_k) g(u_k) − u_k]        (Δt = 1: u_{k+1} = (T + ξ_k) g(u_k))
     J = Σ_k e^{−λkΔt} [(1 − μ)|u_{k+1} − u_k|²/Δt + μ|ξ_k|²Δt]

@@ -1,4 +1,4 @@
-"""Krotov's non-constant couplings and dense associative memories (SCIENCE.md section 4).
+"""Krotov's non-constant couplings and dense associative memories (docs/science.md section 4).
 
     from landscape_app.dense_memory import DenseAssociativeMemory, ModernHopfield, check_closure
 

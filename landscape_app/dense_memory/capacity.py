@@ -1,4 +1,5 @@
-"""Capacity of the dense associative memory beside the classical network (SCIENCE.md section 4).
+"""Capacity of the dense associative memory beside the classical network (docs/science.md
+section 4).
 
 For each load P at fixed N: store P random ±1 patterns, and measure the fraction of the bits of
 some of them that one update from the pattern itself would flip (``unstable_bits``). Theory for

@@ -1,6 +1,6 @@
 """The closure condition: when does a state-dependent coupling T(V) have an energy?
 
-Seed 001's theorem (SCIENCE.md section 4): on a simply connected domain, with T symmetric,
+Seed 001's theorem (docs/science.md section 4): on a simply connected domain, with T symmetric,
 
     C_ij(V) = (T_kj,i − T_ki,j) V_k = 0   for all i, j        (comma: ∂/∂V)
 

@@ -1,4 +1,4 @@
-"""Non-constant couplings T(V) and the Lagrangians Φ(V) they come from (SCIENCE.md section 4).
+"""Non-constant couplings T(V) and the Lagrangians Φ(V) they come from (docs/science.md section 4).
 
 A ``Coupling`` gives the field F(V) = T(V)V (a compiled field function, see
 ``kernels.state_couplings``) and the potential by the line integral

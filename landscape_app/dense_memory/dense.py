@@ -13,6 +13,7 @@ import numpy as np
 import param
 
 from ..hopfield.network import STATUS, RecallResult, as_pattern_matrix, check_recall_records
+from ..hopfield.patterns import StoredPatterns
 from ..kernels.dense_memory import dense_recall, dense_unstable_bits
 from ..limits import check_memory, count, seed_value
 from ..params import Count
@@ -21,7 +22,7 @@ from .interactions import INTERACTIONS, F_numpy, interaction_code, k_max
 MODES = {"async": 0, "sync": 1}
 
 
-class DenseAssociativeMemory(param.Parameterized):
+class DenseAssociativeMemory(StoredPatterns, param.Parameterized):
     """``DenseAssociativeMemory(n_neurons, interaction="polynomial", degree=3)``."""
 
     n_neurons = Count(100, bounds=(1, None), doc="Number of neurons N.")
@@ -49,15 +50,6 @@ class DenseAssociativeMemory(param.Parameterized):
     def clear(self) -> None:
         self._patterns = self._patterns[:0]
         self._columns = None
-
-    @property
-    def patterns(self) -> np.ndarray:
-        """The stored patterns, int8 (K, N)."""
-        return self._patterns.copy()
-
-    @property
-    def n_patterns(self) -> int:
-        return self._patterns.shape[0]
 
     @property
     def capacity(self) -> float:

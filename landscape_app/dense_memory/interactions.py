@@ -4,7 +4,7 @@
     rectified polynomial   F(x) = max(x, 0)ⁿ
     exponential            F(x) = eˣ
 
-Capacity of the polynomial model without errors (Krotov & Hopfield 2016, SCIENCE.md section 4):
+Capacity of the polynomial model without errors (Krotov & Hopfield 2016, docs/science.md section 4):
 
     K_max = N^{n−1} / (2 (2n − 3)!! ln N)
 

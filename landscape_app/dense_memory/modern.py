@@ -1,4 +1,4 @@
-"""The modern (continuous) Hopfield network of Ramsauer et al. 2020 (SCIENCE.md section 4).
+"""The modern (continuous) Hopfield network of Ramsauer et al. 2020 (docs/science.md section 4).
 
 Stored patterns x_1..x_M ∈ ℝᵈ (the columns of X), continuous state ξ ∈ ℝᵈ:
 

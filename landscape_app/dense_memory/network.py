@@ -1,6 +1,6 @@
 """A network with a non-constant coupling T(V): Krotov's vector field, energy and dynamics.
 
-    X̂ᵢ(V) = Tᵢⱼ(V)Vⱼ − g⁻¹(Vᵢ)              (SCIENCE.md section 4)
+    X̂ᵢ(V) = Tᵢⱼ(V)Vⱼ − g⁻¹(Vᵢ)              (docs/science.md section 4)
     E(V)  = −W(V) + Σᵢ G(Vᵢ),   G = ∫ g⁻¹
     u̇ = X̂(g(u)),                V = g(u)
 

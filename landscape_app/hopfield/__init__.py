@@ -1,5 +1,5 @@
 """Hopfield networks: the discrete network and its storage rules, the continuous network and
-its energy, capacity experiments, patterns (SCIENCE.md section 3).
+its energy, capacity experiments, patterns (docs/science.md section 3).
 
     from landscape_app.hopfield import HopfieldNetwork, ContinuousHopfield
 """

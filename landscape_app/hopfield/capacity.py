@@ -2,7 +2,7 @@
 
 For random ±1 patterns and Hebbian couplings, the field on a bit of a stored pattern is the
 signal 1 plus crosstalk of variance ≈ P/N, so one update flips a bit with probability
-P_err = ½ erfc(√(N/2P)) (SCIENCE.md section 3). Recall from a stored pattern keeps an
+P_err = ½ erfc(√(N/2P)) (docs/science.md section 3). Recall from a stored pattern keeps an
 overlap near 1 up to α_c ≈ 0.138 (Amit, Gutfreund & Sompolinsky) and collapses beyond.
 """
 

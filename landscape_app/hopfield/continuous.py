@@ -144,12 +144,6 @@ class ContinuousHopfield(param.Parameterized):
         e = -0.5 * quad + G_numpy(v, self.activation, self.gain).sum(1) - v @ self.inputs
         return float(e[0]) if single else e
 
-    def energy_gradient(self, V) -> np.ndarray:
-        """∇E = −½(T + Tᵀ)V + g⁻¹(V) − I (= −(TV − u + I) for symmetric T)."""
-        v = np.atleast_2d(np.asarray(V, dtype=np.float64))
-        sym = 0.5 * (self.weights + self.weights.T)
-        return -v @ sym.T + self.g_inverse(v) - self.inputs
-
     def run(self, u0, t_max: float, dt: float = 0.01, record_every: int = 1) -> ContinuousRun:
         """Integrate from u(0) = ``u0`` to ``t_max`` with RK4 steps of ``dt``."""
         u0 = np.asarray(u0, dtype=np.float64)

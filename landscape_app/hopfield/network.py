@@ -22,6 +22,7 @@ import param
 from ..kernels.hopfield import async_recall, sync_recall
 from ..limits import check_memory, count, seed_value
 from ..params import Count, FiniteNumber
+from .patterns import StoredPatterns
 
 STATUS = ("converged", "cycle", "max_sweeps")
 RULES = ("hebbian", "pseudo_inverse", "storkey")
@@ -89,7 +90,7 @@ class RecallResult:
         return k, float(self.overlaps[-1, k])
 
 
-class HopfieldNetwork(param.Parameterized):
+class HopfieldNetwork(StoredPatterns, param.Parameterized):
     """A network of ``n_neurons`` ±1 neurons with couplings T learnt from stored patterns."""
 
     n_neurons = Count(100, bounds=(1, None), doc="Number of neurons N.")
@@ -115,15 +116,6 @@ class HopfieldNetwork(param.Parameterized):
         view = self._weights.view()
         view.flags.writeable = False
         return view
-
-    @property
-    def patterns(self) -> np.ndarray:
-        """The stored patterns, int8 (P, N)."""
-        return self._patterns.copy()
-
-    @property
-    def n_patterns(self) -> int:
-        return self._patterns.shape[0]
 
     @property
     def load(self) -> float:

@@ -16,6 +16,22 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets" / "patterns"
 SIDE = 20
 DIGITS = "0123456789"
 LETTERS = "AEHKLTXZ"
+class StoredPatterns:
+    """``patterns`` and ``n_patterns`` of a memory that keeps its ±1 patterns as ``_patterns``
+    (an int8 array, one pattern per row)."""
+
+    @property
+    def patterns(self) -> np.ndarray:
+        """The stored patterns, int8 (P, N): a copy."""
+        return self._patterns.copy()
+
+    @property
+    def n_patterns(self) -> int:
+        return self._patterns.shape[0]
+
+
+#: the character sets the pages store, by name
+CHARACTER_SETS = {"digits": DIGITS, "letters": LETTERS}
 
 
 @lru_cache(maxsize=64)

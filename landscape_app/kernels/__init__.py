@@ -4,6 +4,41 @@ The sampler kernels are ``parallel=True`` over tiles of chains. numba's default 
 threading layer aborts when two Python threads launch parallel kernels at once, which is what a
 Panel server with ``--num-threads`` does, so a thread-safe layer (TBB or GNU OpenMP) is selected
 here unless the user chose one through NUMBA_THREADING_LAYER.
+
+The sampler kernels' arguments
+------------------------------
+Every sampler kernel (``hmc_kernel``, ``mala_kernel``, …) steps ``n`` chains by ``K`` steps in one
+call and takes its arrays positionally, in this order (numba compiles one signature per type
+list; keeping flat arrays keeps each kernel's single cached compilation). For chain ``i``:
+
+=================  ============  =================================================================
+argument           shape, type   meaning
+=================  ============  =================================================================
+``batch``          cfunc         the landscape's batch function (``abi``: E and ∇E at n points)
+``params``         (p,) f8       the landscape's parameters, read by ``batch``
+``x, y``           (n,) f8       positions, updated in place
+``vx, vy``         (n,) f8       velocities (heavy ball, BAOAB), updated in place
+``mx, my, sx, sy`` (n,) f8       Adam's first and second moments (evolution strategy)
+``e``              (n,) f8       energies E(x, y) at the positions, kept current
+``gx, gy``         (n,) f8       the gradient ∇E at the positions (gradient-based methods)
+``live``           (n,) bool     False once a chain stopped (diverged): it is no longer moved
+``diverged_at``    (n,) i8       1-based step of this call at which a chain stopped (−1: did not)
+``streams``        (n,) u8       each chain's random stream (SplitMix64, ``rng``), advanced in place
+``accept_count``   (n,) i8       accepted proposals, incremented (Metropolis-type methods)
+``divergent_count`` (n,) i8      divergent trajectories (HMC: ΔH > 1000 T), incremented
+``temperatures``   (K,) f8       T at each step of this call (the schedule, ``samplers.schedules``)
+``step_size``      f8            η (or ε, s)
+(method's own)     scalars       ``n_leapfrog``, ``momentum``, ``friction``, ``sigma``, …
+``thin``           i8            every ``thin``-th step is recorded
+``bound``          f8            |x| or |y| beyond it stops a chain (divergence)
+``positions``      (R, n, 2) f8  the records, R = K // thin + 1 (row 0: the start)
+``energies``       (R, n) f8     energies at the records (NaN for stopped chains)
+``accepted``       (R − 1, n) b  whether each recorded step's proposal was accepted
+``last_proposal``  (n, 2) f8     the last step's proposals (drawn by the explorer)
+``last_path``      (L+1, n, 2)   HMC: the last step's leapfrog trajectory of every chain
+=================  ============  =================================================================
+
+A kernel takes the subset its method needs, in this order; ``samplers/<method>.py`` builds them.
 """
 
 import os

@@ -1,5 +1,5 @@
 """Sigmoidal activations V = g(u) of the continuous Hopfield network, their inverses and
-the integrals G(V) = ∫ g⁻¹ that enter its energy (SCIENCE.md section 3).
+the integrals G(V) = ∫ g⁻¹ that enter its energy (docs/science.md section 3).
 
     tanh      g(u) = tanh(βu)               V ∈ (−1, 1)   G(V) = β⁻¹[V artanh V + ½ ln(1 − V²)]
     logistic  g(u) = 1/(1 + e^{−βu})        V ∈ (0, 1)    G(V) = β⁻¹[V ln V + (1 − V) ln(1 − V)]

@@ -8,7 +8,6 @@ own stream, so results do not depend on the tiling or the number of threads.
 
 import math
 
-import numpy as np
 from numba import njit
 
 from .fastmath import JIT, fast_log
@@ -93,7 +92,3 @@ def proposal_ok(x, y, e, bound):
     """A proposal is admissible only when finite and within the divergence bound."""
     return abs(x) <= bound and abs(y) <= bound and abs(e) < math.inf
 
-
-@njit(inline="always", **JIT)
-def zeros(m):
-    return np.zeros(m)

@@ -1,5 +1,5 @@
 """Kernels of the controlled network: the forward map, the discounted cost and its exact gradient
-by the adjoint (backward) recursion (SCIENCE.md section 5).
+by the adjoint (backward) recursion (docs/science.md section 5).
 
 Forward map, with M_k = T + ξ_k and gₖ = g(u_k):
 

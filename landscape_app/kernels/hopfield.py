@@ -19,6 +19,7 @@ import numpy as np
 from numba import njit
 
 from .activations import g
+from .integrators import rk4_finish, rk4_stage
 
 CONVERGED, CYCLE, MAX_SWEEPS = 0, 1, 2
 
@@ -223,21 +224,13 @@ def continuous_run(weights, u0, inputs, code, gain, dt, n_steps, record_every, l
     tmp = np.empty(n)
     for step in range(n_steps):
         _derivative(weights, u, inputs, code, gain, k1)
-        for i in range(n):
-            tmp[i] = u[i] + 0.5 * dt * k1[i]
+        rk4_stage(u, 0.5 * dt, k1, tmp)
         _derivative(weights, tmp, inputs, code, gain, k2)
-        for i in range(n):
-            tmp[i] = u[i] + 0.5 * dt * k2[i]
+        rk4_stage(u, 0.5 * dt, k2, tmp)
         _derivative(weights, tmp, inputs, code, gain, k3)
-        for i in range(n):
-            tmp[i] = u[i] + dt * k3[i]
+        rk4_stage(u, dt, k3, tmp)
         _derivative(weights, tmp, inputs, code, gain, k4)
-        bounded = True
-        for i in range(n):
-            u[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
-            if not abs(u[i]) <= limit:  # also catches NaN
-                bounded = False
-        if not bounded:
+        if not rk4_finish(u, dt, k1, k2, k3, k4, limit):
             return out, step
         if (step + 1) % record_every == 0:
             out[(step + 1) // record_every] = u

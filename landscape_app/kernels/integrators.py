@@ -72,3 +72,22 @@ def scale_pair(n1, n2, factor, out1, out2):
 def baoab_constants(step_size, friction, temperature):
     decay = math.exp(-friction * step_size)
     return decay, math.sqrt(max(temperature, 0.0) * (1.0 - decay * decay))
+
+
+# -- classical Runge–Kutta (RK4) for u̇ = f(u): the caller evaluates f at each stage ----------
+@njit(inline="always", **JIT)
+def rk4_stage(u, dt_fraction, k, out):
+    """The point of the next stage: out = u + (fraction of dt) · k."""
+    for i in range(u.shape[0]):
+        out[i] = u[i] + dt_fraction * k[i]
+
+
+@njit(inline="always", **JIT)
+def rk4_finish(u, dt, k1, k2, k3, k4, limit) -> bool:
+    """u ← u + dt/6 (k1 + 2k2 + 2k3 + k4); False when some |uᵢ| exceeds ``limit`` (or is NaN)."""
+    bounded = True
+    for i in range(u.shape[0]):
+        u[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+        if not abs(u[i]) <= limit:  # also catches NaN
+            bounded = False
+    return bounded

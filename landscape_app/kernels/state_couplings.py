@@ -1,4 +1,5 @@
-"""Kernels of networks with non-constant symmetric couplings T(V) (Krotov; SCIENCE.md section 4).
+"""Kernels of networks with non-constant symmetric couplings T(V) (Krotov; docs/science.md
+section 4).
 
 A coupling reaches the kernels as one C-callable *field function*
 
@@ -24,6 +25,7 @@ from numba import carray, njit, types
 from .abi import data_pointer
 from .activations import g
 from .fastmath import JIT
+from .integrators import rk4_finish, rk4_stage
 
 _F64_PTR = types.CPointer(types.float64)
 
@@ -105,21 +107,13 @@ def coupled_run(field, params, u0, code, gain, dt, n_steps, record_every, limit)
     f = np.empty(n)
     for step in range(n_steps):
         _velocity(field, params, u, code, gain, v, f, k1)
-        for i in range(n):
-            tmp[i] = u[i] + 0.5 * dt * k1[i]
+        rk4_stage(u, 0.5 * dt, k1, tmp)
         _velocity(field, params, tmp, code, gain, v, f, k2)
-        for i in range(n):
-            tmp[i] = u[i] + 0.5 * dt * k2[i]
+        rk4_stage(u, 0.5 * dt, k2, tmp)
         _velocity(field, params, tmp, code, gain, v, f, k3)
-        for i in range(n):
-            tmp[i] = u[i] + dt * k3[i]
+        rk4_stage(u, dt, k3, tmp)
         _velocity(field, params, tmp, code, gain, v, f, k4)
-        bounded = True
-        for i in range(n):
-            u[i] += dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
-            if not abs(u[i]) <= limit:  # also catches NaN
-                bounded = False
-        if not bounded:
+        if not rk4_finish(u, dt, k1, k2, k3, k4, limit):
             return out, step
         if (step + 1) % record_every == 0:
             out[(step + 1) // record_every] = u

@@ -6,7 +6,7 @@ stationary density ∝ exp(−E/T)·exp(−|v|²/2T). One step of size h is
 B (v ← v − h/2 ∇E), A (x ← x + h/2 v), O (v ← e^{−γh} v + √(T(1 − e^{−2γh})) ξ), A, B
 (Leimkuhler & Matthews 2013): one gradient evaluation per step, and configurational averages
 with an O(h²) bias that is small in practice. The velocity plays the part of the CaMKII
-momentum of seed 000.
+momentum of Yu et al. 2016.
 """
 
 import numpy as np

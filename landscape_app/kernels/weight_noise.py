@@ -1,4 +1,4 @@
-"""Kernel of Langevin dynamics with weight-dependent noise (Fang, Yu & Chen; seed 003).
+"""Kernel of Langevin dynamics with weight-dependent noise (Fang, Yu & Chen; Fang, Yu & Chen).
 
 Each coordinate wᵢ is a synaptic weight whose noise variance grows with it,
 Dᵢ(w) = min(α e^{wᵢ}, D_max) (the Poisson term α e^{w} of Kappel's synaptic sampling):

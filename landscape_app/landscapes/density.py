@@ -2,7 +2,7 @@
 
 Cell probabilities come from the midpoint rule on a grid ``oversample`` times finer than the
 bins, summed into the bins: for smooth E the quadrature error is O(h²) of the fine cell size.
-The density is normalised over the window, i.e. it is p_T conditioned on the window, and samples
+The density is normalized over the window, i.e. it is p_T conditioned on the window, and samples
 are compared the same way (samples outside the window are counted separately).
 """
 

@@ -35,7 +35,7 @@ def _compile_numba(energy, gradient):
     """A batch cfunc calling numba-compiled versions of the user's functions, or None.
 
     An exception raised inside compiled code cannot leave a cfunc (numba prints it and the
-    outputs would be left uninitialised), so each point is evaluated under ``try``: a point
+    outputs would be left uninitialized), so each point is evaluated under ``try``: a point
     whose function raises gets NaN, and the failure is counted in the parameter vector for
     ``FunctionLandscape.check_errors`` to report.
     """

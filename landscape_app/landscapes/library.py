@@ -1,4 +1,4 @@
-"""The built-in test landscapes (SCIENCE.md section 2).
+"""The built-in test landscapes (docs/science.md section 2).
 
 Each landscape is three pieces: a scalar ``_<key>(x, y, p) -> (E, ∂E/∂x, ∂E/∂y)`` compiled inline,
 a module-level batch wrapper (module-level so that its ``cfunc`` loads from numba's disk cache), and

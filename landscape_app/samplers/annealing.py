@@ -18,7 +18,6 @@ class SimulatedAnnealing(Sampler):
     low minima as T falls.
     """
 
-    summary = "Metropolis or Langevin with a falling temperature T(k)"
     temperature = FiniteNumber(20.0, bounds=(0.0, None), softbounds=(0.0, 200.0),
                                doc="Initial temperature T₀.")
     schedule = param.Selector(default="exponential",

@@ -18,14 +18,13 @@ from .. import landscapes
 from ..kernels.rng import chain_streams, start_generator
 from ..landscapes.base import Landscape
 from ..limits import check_steps, count
-from ..params import Count, FiniteNumber
+from ..params import FiniteNumber
 from .run import Run
-from .schedules import SCHEDULES, temperature_schedule
+from .schedules import temperature_schedule
+from .settings import MAX_CHAINS, ScheduleSettings  # noqa: F401  (MAX_CHAINS: API)
 
 #: refuse runs whose stored trajectory would exceed this (use thin=...)
 MAX_STORED_BYTES = 4 * 1024**3
-#: chains one sampler may step (a chain's state and first record take ~200 bytes)
-MAX_CHAINS = 1_000_000
 
 
 class LandscapeParameter(param.ClassSelector):
@@ -89,40 +88,21 @@ def _validate_start(start, n_chains: int) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-class Sampler(param.Parameterized):
+class Sampler(ScheduleSettings):
     """Base of every sampler and optimizer: ``n_chains`` chains stepped by one numba kernel."""
 
     landscape = LandscapeParameter(default=None, allow_None=True,
                                    doc="The landscape (or the name of a registered one).")
-    temperature = FiniteNumber(1.0, bounds=(0.0, None), softbounds=(0.0, 50.0),
-                               doc="Temperature T of the Boltzmann density exp(−E/T) "
-                                   "(the initial T when annealing); 0 makes samplers descend.")
     step_size = FiniteNumber(1e-3, bounds=(0.0, None), inclusive_bounds=(False, True),
                              softbounds=(1e-5, 0.5), doc="Step size η (or ε, h, s).")
-    n_chains = Count(100, bounds=(1, MAX_CHAINS), softbounds=(1, 2000),
-                     doc="Number of independent chains (at most a million).")
-    seed = Count(0, bounds=(0, 2**63 - 1), doc="Seed of every random stream.")
-    schedule = param.Selector(default="constant", objects=list(SCHEDULES),
-                              doc="Temperature schedule T(k) (annealing).")
-    cooling_rate = FiniteNumber(0.999, bounds=(0.0, 1.0), inclusive_bounds=(False, True),
-                                softbounds=(0.9, 1.0),
-                                doc="Factor a of the exponential schedule T₀aᵏ.")
-    anneal_steps = Count(1000, bounds=(1, None), softbounds=(10, 20000),
-                         doc="Steps of the linear schedule from T₀ to the final T.")
-    final_temperature = FiniteNumber(0.0, bounds=(0.0, None), softbounds=(0.0, 10.0),
-                                     doc="Floor of every annealing schedule.")
     divergence_bound = FiniteNumber(1e8, bounds=(0.0, None), inclusive_bounds=(False, True),
                                     doc="A chain with |x| or |y| beyond this is stopped as "
                                         "diverged.")
 
-    #: one-line description for menus
-    summary: ClassVar[str] = ""
     #: whether the method evaluates ∇E
     uses_gradient: ClassVar[bool] = True
     #: whether each step has an accept/reject decision
     is_metropolis: ClassVar[bool] = False
-    #: whether chains can diverge (Metropolis chains reject instead)
-    can_diverge: ClassVar[bool] = True
 
     def __init__(self, landscape=None, **params):
         if landscape is not None:

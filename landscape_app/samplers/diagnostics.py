@@ -4,7 +4,7 @@
   the minimum over the two coordinates, from the post-burn-in draws of the chains that never
   stopped. With more than ``max_chains`` such chains, the first ``max_chains`` are used and the
   ESS is scaled by (live chains)/(chains used), chains being independent and exchangeable.
-* ``rhat``: rank-normalised split R̂, the maximum over the coordinates.
+* ``rhat``: rank-normalized split R̂, the maximum over the coordinates.
 * ``tv_to_exact``: ½ Σ |p̂ − p| over ``bins`` × ``bins`` cells of the window between the pooled
   post-burn-in samples and the exact Boltzmann density at the final temperature (both
   conditioned on the window); ``tv_noise_floor`` is what exact independent draws would score

@@ -18,7 +18,6 @@ class EvolutionStrategy(Sampler):
     default temperature 0; T > 0 adds √(2ηT) ξ.
     """
 
-    summary = "antithetic gradient estimate from 2P energies, SGD or Adam"
     uses_gradient = False
     temperature = FiniteNumber(0.0, bounds=(0.0, None), softbounds=(0.0, 50.0),
                                doc="Temperature; T > 0 adds noise √(2ηT) ξ.")

@@ -10,6 +10,5 @@ class GradientDescent(HeavyBallFamily):
     An optimizer, so its default temperature is 0. One gradient evaluation per step.
     """
 
-    summary = "x ← x − η∇E"
     temperature = FiniteNumber(0.0, bounds=(0.0, None), softbounds=(0.0, 50.0),
                                doc="Temperature; T > 0 adds Langevin noise √(2ηT) ξ.")

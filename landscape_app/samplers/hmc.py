@@ -14,9 +14,7 @@ class HMC(Sampler):
     last step of a run is kept in ``run.last_path`` (n_leapfrog + 1, n_chains, 2).
     """
 
-    summary = "leapfrog trajectories + Metropolis on H = E + |p|²/2"
     is_metropolis = True
-    can_diverge = False
     step_size = FiniteNumber(0.05, bounds=(0.0, None), inclusive_bounds=(False, True),
                              softbounds=(1e-4, 1.0), doc="Leapfrog step size ε.")
     n_leapfrog = Count(10, bounds=(1, 10_000), softbounds=(1, 100),

@@ -11,4 +11,3 @@ class Langevin(HeavyBallFamily):
     density is biased by O(η); MALA removes the bias.
     """
 
-    summary = "x ← x − η∇E + √(2ηT) ξ"

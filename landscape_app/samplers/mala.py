@@ -10,9 +10,7 @@ class MALA(Sampler):
     Exact for exp(−E/T) at any step size; one gradient evaluation per step.
     """
 
-    summary = "Langevin proposal + Metropolis–Hastings"
     is_metropolis = True
-    can_diverge = False
 
     def _advance(self, state, temperatures, thin, out, diverged):
         mala_kernel(

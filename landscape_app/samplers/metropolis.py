@@ -10,10 +10,8 @@ class RandomWalkMetropolis(Sampler):
     Gradient-free (one energy evaluation per step); ``step_size`` is the proposal scale s.
     """
 
-    summary = "x' = x + sξ, accept with min(1, e^{−ΔE/T})"
     uses_gradient = False
     is_metropolis = True
-    can_diverge = False
 
     def _advance(self, state, temperatures, thin, out, diverged):
         metropolis_kernel(

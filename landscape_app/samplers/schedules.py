@@ -1,4 +1,4 @@
-"""Temperature schedules T(k) for annealing (SCIENCE.md section 1).
+"""Temperature schedules T(k) for annealing (docs/science.md section 1).
 
     constant     T(k) = T₀
     exponential  T(k) = T₀ aᵏ                   (a = cooling_rate)

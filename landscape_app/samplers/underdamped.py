@@ -11,11 +11,10 @@ from .base import Sampler
 class UnderdampedLangevin(Sampler):
     """Underdamped Langevin dx = v dt, dv = −∇E dt − γv dt + √(2γT) dW, by BAOAB.
 
-    The momentum v is the CaMKII variable of seed 000: it carries chains over saddles and
+    The momentum v is the CaMKII variable of Yu et al. 2016: it carries chains over saddles and
     barriers. Velocities start from N(0, T). One gradient evaluation per step.
     """
 
-    summary = "BAOAB on dv = −∇E dt − γv dt + √(2γT) dW"
     step_size = FiniteNumber(0.05, bounds=(0.0, None), inclusive_bounds=(False, True),
                              softbounds=(1e-4, 0.5), doc="Time step h.")
     friction = FiniteNumber(1.0, bounds=(0.0, None), softbounds=(0.0, 20.0),

@@ -1,4 +1,4 @@
-"""Langevin dynamics with weight-dependent noise (seed 003)."""
+"""Langevin dynamics with weight-dependent noise (Fang, Yu & Chen)."""
 
 import param
 
@@ -14,7 +14,6 @@ class WeightNoiseLangevin(Sampler):
     becomes −ηD∇E + ηT∇·D, which keeps exp(−E/T) stationary.
     """
 
-    summary = "w ← w − η∇E + √(2ηT·αe^w) ξ"
     alpha = FiniteNumber(0.5, bounds=(0.0, None), inclusive_bounds=(False, True),
                          softbounds=(0.01, 5.0), doc="Noise gain α of the variance α e^w.")
     max_variance = FiniteNumber(100.0, bounds=(0.0, None), inclusive_bounds=(False, True),

@@ -9,9 +9,9 @@ import param
 from ...control.model import ControlledHopfield
 from ...params import Count, FiniteNumber
 
-#: the authors' cases (SCIENCE.md section 5); α = 1 − μ
+#: the authors' cases (docs/science.md section 5); α = 1 − μ
 PRESETS = {
-    "Recognise (α = 0: μ = 1)": dict(mu=1.0, discount=0.0, activation="arctan", dt=1.0,
+    "Recognize (α = 0: μ = 1)": dict(mu=1.0, discount=0.0, activation="arctan", dt=1.0,
                                      K=0.5, horizon=50, start=(-1.0, 0.5)),
     "Record (α = 0.9995)": dict(mu=0.0005, discount=0.0, activation="arctan", dt=1.0, K=0.5,
                                 horizon=50, start=(-1.0, 0.5)),
@@ -94,16 +94,6 @@ class NetworkSession(param.Parameterized):
     @property
     def start(self) -> np.ndarray:
         return np.random.default_rng(self.coupling_seed + 1).uniform(-1, 1, self.n_neurons)
-
-    def matching_preset(self) -> str | None:
-        """The preset whose settings are the current ones, or None (settings changed by hand)."""
-        for name, settings in PRESETS.items():
-            settings = dict(settings)
-            start = settings.pop("start")
-            if (np.allclose(start, self.start)
-                    and all(getattr(self.model, k) == v for k, v in settings.items())):
-                return name
-        return None
 
     def solve(self):
         self.solution = self.model.solve(self.start, restarts=1, seed=self.coupling_seed)

@@ -18,8 +18,6 @@ from ...hopfield.capacity import ALPHA_CRITICAL
 from ...hopfield.network import HopfieldNetwork
 from ...params import Count, FiniteNumber
 
-SOURCES = {"digits": pattern_sets.DIGITS, "letters": pattern_sets.LETTERS}
-
 
 class RecallRace(param.Parameterized):
     """Classical vs dense recall of one cue (the model behind the page's race)."""
@@ -50,7 +48,7 @@ class RecallRace(param.Parameterized):
     def _patterns(self) -> np.ndarray:
         if self.source == "random":
             return pattern_sets.random_patterns(self.n_patterns, self.n_neurons, self.seed)
-        return pattern_sets.characters(SOURCES[self.source])
+        return pattern_sets.characters(pattern_sets.CHARACTER_SETS[self.source])
 
     @param.depends("source", "n_patterns", "interaction", "degree", "target", "noise", "seed",
                    watch=True)

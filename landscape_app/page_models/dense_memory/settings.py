@@ -16,19 +16,9 @@ class SliceSettings(param.Parameterized):
     seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the patterns.")
 
 
-class CapacitySettings(param.Parameterized):
+class DenseCapacitySettings(param.Parameterized):
+    """The capacity comparison: network size, patterns tested per load, seed."""
+
     n_neurons = param.Selector(default=100, objects=[50, 100, 200], doc="Network size N.")
     tested = Count(20, bounds=(5, 200), doc="Stored patterns tested per load.")
     seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the patterns.")
-
-
-class MetastableSettings(param.Parameterized):
-    """The modern network on character bitmaps."""
-
-    source = param.Selector(default="digits", objects=["digits", "letters", "random"],
-                            doc="Stored patterns: digits, letters or random.")
-    beta = FiniteNumber(0.02, bounds=(0.0005, 5.0), softbounds=(0.001, 0.2), step=0.001,
-                        doc="Inverse temperature β.")
-    target = Count(3, bounds=(0, 9), doc="Which pattern the cue comes from.")
-    noise = FiniteNumber(0.3, bounds=(0.0, 0.5), step=0.01, doc="Fraction of bits flipped.")
-    seed = Count(0, bounds=(0, 2**31 - 1), doc="Seed of the noise.")

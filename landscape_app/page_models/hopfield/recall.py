@@ -17,8 +17,6 @@ from ...hopfield.network import RULES, HopfieldNetwork
 from ...kernels.hopfield import async_updates
 from ...params import Count, FiniteNumber
 
-SOURCES = {"digits": pattern_sets.DIGITS, "letters": pattern_sets.LETTERS}
-
 
 class RecallSession(param.Parameterized):
     """Store patterns, corrupt one into a cue, recall it step by step."""
@@ -48,7 +46,7 @@ class RecallSession(param.Parameterized):
     def _pattern_set(self) -> np.ndarray:
         if self.source == "random":
             return pattern_sets.random_patterns(self.n_patterns, self.SIDE**2, self.seed)
-        chars = SOURCES[self.source]
+        chars = pattern_sets.CHARACTER_SETS[self.source]
         return pattern_sets.characters(chars[:min(self.n_patterns, len(chars))])
 
     @param.depends("source", "n_patterns", "rule", "threshold", watch=True)
@@ -92,14 +90,14 @@ class RecallSession(param.Parameterized):
         self.overlaps = self._pattern_columns.T @ self.state / net.n_neurons
         self.position = 0
         self.updates = 0
-        self._quiet = 0  # updates in a row without a flip
+        self._sweep_flips = 0  # flips since the current sweep began
         self.rng = np.random.default_rng(self.seed + 1)
         self.order = self.rng.permutation(net.n_neurons)
         self.sweeps = [0.0]
         self.overlap_history = [self.overlaps.copy()]
         self.energy_history = [self.energy()]
         self.state_history = [self.state.astype(np.int8)]
-        self.previous_states = [self.state.copy()]
+        self._seen = {self.state.tobytes(): 0}  # a synchronous state → the sweep it came at
         self.status = "running"
 
     def energy(self) -> float:
@@ -122,11 +120,14 @@ class RecallSession(param.Parameterized):
             self.fields = net.local_fields(new)
             self.overlaps = self._pattern_columns.T @ new / n
             self.updates += n
-            if any(np.array_equal(new, s) for s in self.previous_states[-1:]):
+            # the kernel's rule (sync_recall): the previous state again is a fixed point, an
+            # earlier one a cycle
+            sweep = self.updates // n
+            seen = self._seen.setdefault(new.tobytes(), sweep)
+            if seen == sweep - 1:
                 self.status = "converged"
-            elif any(np.array_equal(new, s) for s in self.previous_states[:-1]):
+            elif seen != sweep:
                 self.status = "cycle"
-            self.previous_states = (self.previous_states + [new.copy()])[-8:]
         else:
             remaining = int(updates)
             while remaining > 0 and not self.done:
@@ -137,10 +138,11 @@ class RecallSession(param.Parameterized):
                     self.order, start, count, self._pattern_columns, self.overlaps)
                 self.updates += count
                 remaining -= count
-                self._quiet = 0 if flips else self._quiet + count
-                if self._quiet >= n:  # a whole sweep's worth of updates changed nothing
-                    self.status = "converged"
-                if self.position == 0:
+                self._sweep_flips += flips
+                if self.position == 0:  # a sweep ended: the kernel's rule (async_recall)
+                    if self._sweep_flips == 0:  # every neuron checked, none flipped
+                        self.status = "converged"
+                    self._sweep_flips = 0
                     self.order = self.rng.permutation(n)
         self.sweeps.append(self.updates / n)
         self.overlap_history.append(self.overlaps.copy())
@@ -153,7 +155,7 @@ class RecallSession(param.Parameterized):
         side = self.SIDE
         return np.asarray(vector, dtype=float)[: side * side].reshape(side, side)
 
-    def recognised(self) -> tuple[int, float]:
+    def recognized(self) -> tuple[int, float]:
         """(index, overlap) of the stored pattern nearest the current state."""
         if len(self.overlaps) == 0:
             return -1, math.nan
@@ -162,7 +164,7 @@ class RecallSession(param.Parameterized):
 
     def progress(self) -> str:
         """Where recall stands, for the status line (the verdict is ``describe``)."""
-        k, m = self.recognised()
+        k, m = self.recognized()
         sweeps = self.updates / self.network.n_neurons
         cue = f"overlap with #{self.target} (the cue's pattern): {self.overlaps[self.target]:+.3f}"
         if self.updates == 0:
@@ -172,7 +174,7 @@ class RecallSession(param.Parameterized):
         return f"{self.status} after {sweeps:.2f} sweeps"
 
     def describe(self) -> str:
-        k, m = self.recognised()
+        k, m = self.recognized()
         sweeps = self.updates / self.network.n_neurons
         what = "its inverse " if m < 0 else ""
         quality = ("the stored pattern" if abs(m) > 0.999 else

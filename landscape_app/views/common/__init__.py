@@ -1,0 +1,5 @@
+"""View pieces several pages share: the tabbed page and its tab-view protocol (``tabs``), Play /
+Pause / Step / Reset (``playback``), plot elements (``elements``, ``pictures``), the live landscape
+plot (``landscape_plot``), widgets from parameters (``widgets``), a page's settings in its URL
+(``url``), sweeps in the background (``background``), downloads (``export``) and the offline
+notebook extension (``notebook``)."""

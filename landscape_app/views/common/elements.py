@@ -1,7 +1,7 @@
 """HoloViews elements built from model data, shared by the live views and the exports.
 
 Only shaping happens here: flattening trajectories into one NaN-separated line (one glyph over
-flat arrays streams far faster than one glyph per chain), choosing colour limits and contour
+flat arrays streams far faster than one glyph per chain), choosing color limits and contour
 levels from the energies, picking markers for critical points.
 """
 
@@ -42,10 +42,10 @@ def weak_hook(method, *args):
 
 
 def color_limits(energy: np.ndarray) -> tuple[float, float]:
-    """Energy range for the colour map: from the minimum to the 75th percentile.
+    """Energy range for the color map: from the minimum to the 75th percentile.
 
     Energies in a window can span orders of magnitude (Müller–Brown: −147 to thousands); a
-    linear map over the full range would paint every well the same colour.
+    linear map over the full range would paint every well the same color.
     """
     finite = energy[np.isfinite(energy)]
     if finite.size == 0:
@@ -58,7 +58,7 @@ def color_limits(energy: np.ndarray) -> tuple[float, float]:
 
 
 def contour_levels(energy: np.ndarray, n: int = 14) -> list[float]:
-    """``n`` levels evenly inside the colour range of E."""
+    """``n`` levels evenly inside the color range of E."""
     return contour_levels_between(*color_limits(energy), n)
 
 
@@ -106,7 +106,7 @@ DIAMOND_LIMITS = {"xlim": (-1.2, 1.2), "ylim": (-1.15, 1.15)}
 
 
 def energy_image(xs, ys, energy) -> hv.Image:
-    """E as an image, coloured from its minimum to its 75th percentile (``color_limits``)."""
+    """E as an image, colored from its minimum to its 75th percentile (``color_limits``)."""
     low, high = color_limits(energy)
     return hv.Image((xs, ys, energy), kdims=["x", "y"], vdims=["E"], group="Energy").opts(
         # a palette, not a name: resolving "viridis" would import matplotlib (0.3 s)
@@ -147,7 +147,7 @@ def gradient_field(xs, ys, fx, fy) -> hv.VectorField:
     magnitude = np.hypot(fx, fy)
     with np.errstate(invalid="ignore", divide="ignore"):
         angle = np.arctan2(fy, fx)
-        # arrows of equal length, coloured by log |∇E|: directions stay readable everywhere
+        # arrows of equal length, colored by log |∇E|: directions stay readable everywhere
         strength = np.log10(np.where(magnitude > 0, magnitude, np.nan))
     ok = np.isfinite(angle) & np.isfinite(strength)
     return hv.VectorField((xs[ok], ys[ok], angle[ok], np.ones(ok.sum()), strength[ok]),
@@ -300,3 +300,10 @@ def tv_chart(data: dict) -> hv.Overlay:
                    fontsize=11)
     limits = {"xlim": (100, 1e5), "ylim": (0, 1)} if empty else {}
     return hv.Overlay([*curves, note]).opts(legend_position="right", logx=True, **limits)
+
+
+def title_colorbar(plot, element):
+    """HoloViews titles the color bar once; the quantity drawn changes with T's symmetry."""
+    colorbar = plot.handles.get("colorbar")
+    if colorbar is not None:
+        colorbar.title = element.vdims[0].pprint_label

@@ -31,7 +31,7 @@ def _draw(ax, fig, experiment, title, show_contours, show_critical_points):
             pts = np.array([(c.x, c.y) for c in scene.critical_points if c.kind == kind])
             if len(pts):
                 marker = {"circle": "o", "x": "x", "diamond": "D"}[style["marker"]]
-                # an 'x' has no face: draw it dark so it shows on the bright colours
+                # an 'x' has no face: draw it dark so it shows on the bright colors
                 face = {"c": "black"} if marker == "x" else {"c": style["color"],
                                                               "edgecolors": "black"}
                 ax.scatter(pts[:, 0], pts[:, 1], marker=marker, s=60, label=kind, zorder=4,

@@ -20,6 +20,13 @@ def link_error_message(names) -> str:
     return LINK_ERROR.format(names=", ".join(sorted(names)))
 
 
+def show_refused(banner, names) -> None:
+    """Tell, in a page's message ``banner`` (anything with ``show(text)``: a ``Playback``, a
+    ``MessageBox``), which settings of its link were refused; nothing when none was."""
+    if names:
+        banner.show(link_error_message(set(names)))
+
+
 def serialize(parameterized, name):
     """The query-string form of parameter ``name`` (None: leave it out of the URL)."""
     value = getattr(parameterized, name)

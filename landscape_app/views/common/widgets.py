@@ -1,7 +1,9 @@
 """Widgets generated from Param objects, text panes and message boxes."""
 
 import html
+import math
 
+import numpy as np
 import panel as pn
 import param
 
@@ -40,7 +42,7 @@ def math_html(text: str) -> str:
 
 
 class MessageBox(pn.widgets.StaticText):
-    """A coloured message line, hidden when empty; the text is escaped."""
+    """A colored message line, hidden when empty; the text is escaped."""
 
     def __init__(self, **params):
         params.setdefault("visible", False)
@@ -134,3 +136,14 @@ def param_widgets(parameterized, parameters, **options) -> pn.Param:
     widgets.update(options.pop("widgets", {}))
     return pn.Param(parameterized.param, parameters=list(parameters), widgets=widgets,
                     show_name=False, **options)
+
+
+def format_number(value, digits=3) -> str:
+    """A number for a table or a status line: "—" for None, NaN and inf; thousands grouped."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "—"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    return f"{value:.{digits}g}"

@@ -1,0 +1,5 @@
+"""The /compare page: ``Compare``."""
+
+from .page import Compare
+
+__all__ = ["Compare"]

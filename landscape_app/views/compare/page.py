@@ -10,15 +10,15 @@ import math
 import holoviews as hv
 import panel as pn
 
-from ...page_models.explorer.experiment import Comparison
+from ...page_models.compare import Comparison
+from ...page_models.sampling import sampler_specific_parameters
 from ...samplers import METHODS
 from ..common import elements
 from ..common.export import download_buttons, figure_html, figure_png
 from ..common.landscape_plot import LandscapePlot
 from ..common.playback import Playback, frozen_document
-from ..common.url import UrlSync, link_error_message
-from ..common.widgets import MessageBox, heading, param_widgets, text_pane
-from ..explorer.page import _fmt, sampler_specific_parameters
+from ..common.url import UrlSync, show_refused
+from ..common.widgets import MessageBox, format_number, heading, param_widgets, text_pane
 
 #: frames between two recomputations of ESS (ArviZ) while playing
 TABLE_EVERY = 25
@@ -77,8 +77,7 @@ class Compare(pn.viewable.Viewer):
         self.url = UrlSync() if sync_url else None
         if self.url is not None and self.url.active:
             refused = self.url.bind(c, {v: k for k, v in URL_PARAMETERS.items()})
-            if refused:
-                self._url_error(refused)
+            show_refused(self.playback, refused)
             self.url.write_on_load()
         self.redraw(table=True)
 
@@ -122,9 +121,6 @@ class Compare(pn.viewable.Viewer):
 
     def _on_error(self, event):
         self.error_alert.show(event.new, "danger")
-
-    def _url_error(self, values):
-        self.playback.show(link_error_message(values))
 
     # -- frames ----------------------------------------------------------------------------------
     def advance(self, n_steps: int):
@@ -173,7 +169,7 @@ class Compare(pn.viewable.Viewer):
             return value
         if key in ("fraction_in_global_basin", "fraction_left_start_basin"):
             return "—" if value is None or not math.isfinite(value) else f"{value:.0%}"
-        return _fmt(value)
+        return format_number(value)
 
     # -- layout ----------------------------------------------------------------------------------
     def download_widgets(self):

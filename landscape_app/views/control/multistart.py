@@ -1,4 +1,4 @@
-"""Multistart: a grid of starts u(0), each solved and coloured by its outcome."""
+"""Multistart: a grid of starts u(0), each solved and colored by its outcome."""
 
 import holoviews as hv
 import numpy as np
@@ -43,11 +43,11 @@ class MultistartView(pn.viewable.Viewer):
         # before a run: what the button does
         layers.append(hv.Text(0, 0, "" if data is not None else
                               "Press “Solve every start”: a grid of starts u(0),\n"
-                              "each coloured by its outcome", fontsize=12).opts(
+                              "each colored by its outcome", fontsize=12).opts(
             color="#555555"))
         return hv.Overlay(layers).opts(width=560, height=500, legend_position="right",
                                        xlim=(-w, w), ylim=(-w, w), framewise=True,
-                                       title="starts coloured by outcome (★ where they end)",
+                                       title="starts colored by outcome (★ where they end)",
                                        show_grid=True)
 
     def run(self):

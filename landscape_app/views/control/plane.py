@@ -1,5 +1,5 @@
 """Two controlled neurons: the phase plane of T + ξ(t) as the controls act, the trajectory
-coloured by time, the controls over time and the outcome."""
+colored by time, the controls over time and the outcome."""
 
 import html
 

@@ -7,7 +7,7 @@ import panel as pn
 
 from ...dense_memory.capacity import MODELS, dense_capacity
 from ...dense_memory.interactions import k_max, theory_unstable_fraction
-from ...page_models.dense_memory.settings import CapacitySettings
+from ...page_models.dense_memory.settings import DenseCapacitySettings
 from ..common.background import BackgroundJob
 from ..common.widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
 
@@ -21,7 +21,7 @@ FLOOR = 1e-5
 class DenseCapacityView(pn.viewable.Viewer):
     def __init__(self):
         super().__init__()
-        self.settings = CapacitySettings()
+        self.settings = DenseCapacitySettings()
         self.widgets = param_widgets(self.settings, ["n_neurons", "tested", "seed"])
         self.run_button = pn.widgets.Button(label="Run the comparison", color="primary")
         self.run_button.on_click(lambda e: self.start())

@@ -10,7 +10,6 @@ from bokeh.palettes import Magma256
 from ...page_models.dense_memory.closure import ClosureSession
 from ..common import elements
 from ..common.widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
-from ..hopfield.two_neurons import _title_colorbar
 
 DEFAULT_STARTS = [(-0.6, 0.7), (0.5, 0.6), (0.7, -0.4), (-0.5, -0.6), (0.1, 0.05),
                   (-0.05, -0.15)]
@@ -73,7 +72,7 @@ class ClosureView(pn.viewable.Viewer):
                                                   clim=(0.0, float(np.nanmax(values))))
         return image.relabel("").opts(frame_width=440, frame_height=440, xlabel="V₁", ylabel="V₂",
                                       framewise=True, tools=["hover"],
-                                      hooks=[_title_colorbar],
+                                      hooks=[elements.title_colorbar],
                                       **elements.padded_limits(self.session.window))
 
     def _contours(self, data):

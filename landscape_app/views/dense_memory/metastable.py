@@ -1,17 +1,12 @@
 """Metastable states of the modern Hopfield network: at small β the fixed point is an average."""
 
 import holoviews as hv
-import numpy as np
 import panel as pn
 
-from ...dense_memory.modern import ModernHopfield, fixed_point_profile
 from ...hopfield import patterns as pattern_sets
-from ...page_models.dense_memory.settings import MetastableSettings
+from ...page_models.dense_memory.metastable import BETAS, MetastableStates
+from ..common.pictures import pattern_picture
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
-from ..hopfield.recall import picture
-
-SOURCES = {"digits": pattern_sets.DIGITS, "letters": pattern_sets.LETTERS}
-BETAS = np.geomspace(5e-4, 5.0, 60)
 
 
 class MetastableView(pn.viewable.Viewer):
@@ -20,51 +15,38 @@ class MetastableView(pn.viewable.Viewer):
 
     def __init__(self):
         super().__init__()
-        self.settings = MetastableSettings()
+        self.settings = MetastableStates()
         self.widgets = param_widgets(self.settings, ["source", "beta", "target", "noise", "seed"])
         self.pipes = {k: hv.streams.Pipe(data=None) for k in ("cue", "fixed", "attention",
                                                               "profile")}
-        self.cue = hv.DynamicMap(lambda data: picture(data, "cue"), streams=[self.pipes["cue"]])
-        self.fixed = hv.DynamicMap(lambda data: picture(*data), streams=[self.pipes["fixed"]])
+        self.cue = hv.DynamicMap(lambda data: pattern_picture(data, "cue"),
+                                 streams=[self.pipes["cue"]])
+        self.fixed = hv.DynamicMap(lambda data: pattern_picture(*data),
+                                   streams=[self.pipes["fixed"]])
         self.attention = hv.DynamicMap(self._attention, streams=[self.pipes["attention"]])
         self.profile = hv.DynamicMap(self._profile, streams=[self.pipes["profile"]])
         self.status = text_pane("")
         self.settings.param.watch(lambda *e: self.refresh(full=True),
                                   ["source", "target", "noise", "seed"])
         self.settings.param.watch(lambda *e: self.refresh(), ["beta"])
-        self.refresh(full=True)
-
-    def _patterns(self):
-        s = self.settings
-        if s.source == "random":
-            return pattern_sets.random_patterns(10, pattern_sets.SIDE ** 2, s.seed)
-        return pattern_sets.characters(SOURCES[s.source])
+        self.draw(full=True)
 
     def refresh(self, full=False):
-        s = self.settings
+        """Recall again after a change (``full``: of the patterns or the cue) and draw it."""
+        self.settings.refresh(full=full)
+        self.draw(full=full)
+
+    def draw(self, full=False):
+        model = self.settings
         side = pattern_sets.SIDE
         if full:
-            self.patterns = self._patterns().astype(np.float64)
-            target = min(s.target, len(self.patterns) - 1)
-            self.cue_state = pattern_sets.corrupt(self.patterns[target], s.noise,
-                                                  s.seed).astype(np.float64)
-            self.network = ModernHopfield(beta=s.beta).store(self.patterns)
-            self.pipes["cue"].send(self.cue_state.reshape(side, side))
-            self.effective = fixed_point_profile(self.network, self.cue_state, BETAS)
-        self.network.beta = s.beta
-        result = self.network.recall(self.cue_state, max_updates=200, tol=1e-9)
-        self.result = result
-        k = result.effective_patterns
-        kind = ("a single stored pattern" if k < 1.05 else
-                "the average of all stored patterns" if k > 0.9 * len(self.patterns) else
-                f"a metastable state mixing about {k:.1f} patterns")
+            self.pipes["cue"].send(model.cue.reshape(side, side))
+        result = self.result = model.result
         self.pipes["fixed"].send((result.final.reshape(side, side),
                                   f"fixed point, {result.n_updates} updates"))
         self.pipes["attention"].send(result.attention)
-        self.pipes["profile"].send((self.effective, s.beta, len(self.patterns)))
-        self.status.value = (f"β = {s.beta:g}: the fixed point is {kind} "
-                             f"(1/Σp² = {k:.2f}); energy {result.energies[0]:.2f} → "
-                             f"{result.energies[-1]:.2f}.")
+        self.pipes["profile"].send((model.profile, model.beta, len(model.patterns)))
+        self.status.value = model.status()
 
     def _attention(self, data):
         weights = data

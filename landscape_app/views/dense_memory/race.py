@@ -5,9 +5,9 @@ import numpy as np
 import panel as pn
 
 from ...page_models.dense_memory.race import RecallRace
+from ..common.pictures import pattern_picture
 from ..common.playback import Playback, frozen_document
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
-from ..hopfield.recall import picture
 
 COLORS = {"classical": "#7f7f7f", "dense": "#d62728"}
 
@@ -26,9 +26,9 @@ class RecallRaceView(pn.viewable.Viewer):
         self.pipes = {name: hv.streams.Pipe(data=None) for name in ("cue", "classical", "dense",
                                                                     "overlaps")}
         # wide enough for the titles, which carry the sweep and the overlap
-        self.cue = hv.DynamicMap(lambda data: picture(data, "cue", width=300),
+        self.cue = hv.DynamicMap(lambda data: pattern_picture(data, "cue", width=300),
                                  streams=[self.pipes["cue"]])
-        self.states = {name: hv.DynamicMap(lambda data: picture(*data, width=300),
+        self.states = {name: hv.DynamicMap(lambda data: pattern_picture(*data, width=300),
                                            streams=[self.pipes[name]])
                        for name in ("classical", "dense")}
         self.overlaps = hv.DynamicMap(self._overlaps, streams=[self.pipes["overlaps"]])

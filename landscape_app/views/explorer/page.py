@@ -5,21 +5,25 @@ the body of the served /explorer page and a live widget in a notebook cell.
 """
 
 import html
-import math
 import time
 
-import holoviews as hv
-import numpy as np
 import panel as pn
 
 from ...page_models.explorer.experiment import Experiment
-from ...samplers.base import Sampler
+from ...page_models.sampling import sampler_specific_parameters
 from ..common import elements
 from ..common.export import download_buttons, figure_html, figure_png
 from ..common.landscape_plot import LandscapePlot
 from ..common.playback import Playback, frozen_document
-from ..common.url import UrlSync, link_error_message
-from ..common.widgets import MessageBox, docstring_html, heading, param_widgets, text_pane
+from ..common.url import UrlSync, show_refused
+from ..common.widgets import (
+    MessageBox,
+    docstring_html,
+    heading,
+    param_widgets,
+    text_pane,
+)
+from .diagnostics import DiagnosticsPanel
 
 #: parameters of the experiment kept in the page's URL (query name: parameter)
 URL_PARAMETERS = {
@@ -32,22 +36,6 @@ URL_PARAMETERS = {
 #: full HoloViews update (~0.1 s). Counted in frames (once 40, ~3 s at the frame rates a served
 #: page reaches) the numbers trailed the step counter by ~200 steps.
 DIAGNOSTICS_PERIOD_S = 0.6
-
-
-def sampler_specific_parameters(sampler: Sampler) -> list[str]:
-    """The parameters of a sampler that the experiment does not set for it."""
-    shared = set(Sampler.param) - {"step_size"}
-    return [p for p in sampler.param if p not in shared]
-
-
-def _fmt(value, digits=3):
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "—"
-    if isinstance(value, int | np.integer):
-        return f"{int(value):,}"
-    return f"{value:.{digits}g}"
 
 
 class Explorer(pn.viewable.Viewer):
@@ -70,7 +58,7 @@ class Explorer(pn.viewable.Viewer):
         self._frame_count = 0
         self._diagnosed_at = 0.0
         self._build_widgets()
-        self._build_diagnostics()
+        self.diagnostics = DiagnosticsPanel(self.experiment)
         self.plot.on_tap(self._on_tap)
         exp = self.experiment
         exp.param.watch(self._on_scene_change, ["landscape", "expression", "window"])
@@ -146,21 +134,6 @@ class Explorer(pn.viewable.Viewer):
             self.expression_status.value = ('<span style="color:#1b7f3b">✓ valid: press Enter '
                                               'to use it</span>')
 
-    def _build_diagnostics(self):
-        self.numbers = text_pane("", min_width=300)
-        self.trace_pipe = hv.streams.Pipe(data={})
-        self.trace = hv.DynamicMap(elements.energy_trace, streams=[self.trace_pipe]).opts(
-            width=420, height=230, title="Energy over chains", xlabel="step", ylabel="E",
-            framewise=True)
-        self.marginal_pipes = {a: hv.streams.Pipe(data=None) for a in "xy"}
-        self.marginals = {
-            axis: hv.DynamicMap(lambda data, axis=axis: elements.marginal(axis, *data),
-                                streams=[self.marginal_pipes[axis]]).opts(
-                width=440, height=230, title=f"Marginal of {axis}: chains vs exact",
-                framewise=True)
-            for axis in "xy"}
-        self._send_marginals()
-
     # -- URL -------------------------------------------------------------------------------------
     def _sync_location(self):
         self.url = UrlSync()
@@ -178,8 +151,7 @@ class Explorer(pn.viewable.Viewer):
                 refused += self._bind_sampler(apply=True)
             finally:
                 exp.autotune = autotune
-        if refused:
-            self._url_error(set(refused))
+        show_refused(self.playback, refused)
         self.url.write_on_load()
 
     def _bind_sampler(self, apply=False):
@@ -189,9 +161,6 @@ class Explorer(pn.viewable.Viewer):
         self._synced_sampler = sampler
         names = sampler_specific_parameters(sampler)
         return self.url.bind(sampler, {p: p for p in names}, apply=apply)
-
-    def _url_error(self, values):
-        self.playback.show(link_error_message(values))
 
     # -- reactions -------------------------------------------------------------------------------
     def _watch_landscape_params(self):
@@ -270,35 +239,7 @@ class Explorer(pn.viewable.Viewer):
             self.plot.push(live=live)
             self.playback.step = self.experiment.steps_done
             if diagnostics:
-                self._send_diagnostics()
-
-    def _send_diagnostics(self):
-        exp = self.experiment
-        self.trace_pipe.send({"step": exp.trace_steps, "mean": exp.trace_mean,
-                              "low": exp.trace_low, "high": exp.trace_high})
-        self._send_marginals()
-        s = exp.summary()
-        rows = [
-            ("Sampler", exp.method),
-            ("Diagnostics at step", _fmt(exp.steps_done)),
-            ("Temperature", _fmt(s["temperature"])),
-            ("Acceptance rate", _fmt(s["acceptance_rate"])),
-            ("Gradient evaluations", _fmt(s["grad_evals"])),
-            ("Landscape evaluations", _fmt(s["evaluations"])),
-            ("TV distance to exact p<sub>T</sub>", _fmt(s["tv_to_exact"])
-             + (f" <small>(noise floor {_fmt(s['tv_noise_floor'], 2)})</small>"
-                if math.isfinite(s["tv_noise_floor"]) else "")),
-            ("Mean energy", _fmt(s["mean_energy"], 4)),
-            ("Diverged chains", _fmt(s["diverged"])),
-        ]
-        body = "".join(f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>"
-                       for k, v in rows)
-        self.numbers.value = f"<table style='width:100%'>{body}</table>"
-
-    def _send_marginals(self):
-        marginals = self.experiment.marginals()
-        for axis in "xy":
-            self.marginal_pipes[axis].send(marginals[axis])
+                self.diagnostics.send()
 
     # -- exports ---------------------------------------------------------------------------------
     def _title(self):
@@ -327,16 +268,11 @@ class Explorer(pn.viewable.Viewer):
 
     def main(self):
         """The plots and the playback controls."""
-        def deferred(plot):
-            # drawn right after the page has loaded: the landscape shows sooner
-            return pn.panel(lambda: pn.pane.HoloViews(plot), defer_load=True)
-
         # FlexBoxes: side by side in a wide page, one under the other in a notebook's cell
         return pn.Column(
             self.playback, self.error_alert,
-            pn.FlexBox(pn.Column(self.plot_pane, self.legend), self.numbers),
-            pn.FlexBox(deferred(self.trace), deferred(self.marginals["x"]),
-                       deferred(self.marginals["y"])),
+            pn.FlexBox(pn.Column(self.plot_pane, self.legend), self.diagnostics.numbers),
+            pn.FlexBox(*self.diagnostics.plots()),
             self.download_widgets(),
             sizing_mode="stretch_width")
 

@@ -3,20 +3,11 @@
 import holoviews as hv
 import numpy as np
 import panel as pn
-import param
 
 from ...hopfield.capacity import ALPHA_CRITICAL, capacity_curve, theory_bit_error
+from ...page_models.hopfield.capacity import CapacitySweepSettings
 from ..common.background import BackgroundJob
 from ..common.widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
-
-
-class CapacitySettings(param.Parameterized):
-    n_neurons = param.Selector(default=500, objects=[100, 200, 500, 1000],
-                               doc="Network size N.")
-    alpha_max = param.Number(0.3, bounds=(0.05, 1.0), doc="Largest load α = P/N swept.")
-    points = param.Integer(12, bounds=(3, 40), doc="Loads between α_max/points and α_max.")
-    trials = param.Integer(2, bounds=(1, 10), doc="Independent pattern sets per load.")
-    seed = param.Integer(0, bounds=(0, 2**31 - 1), doc="Seed of the patterns.")
 
 
 class CapacityView(pn.viewable.Viewer):
@@ -24,7 +15,7 @@ class CapacityView(pn.viewable.Viewer):
 
     def __init__(self):
         super().__init__()
-        self.settings = CapacitySettings()
+        self.settings = CapacitySweepSettings()
         self.widgets = param_widgets(self.settings, ["n_neurons", "alpha_max", "points",
                                                      "trials", "seed"])
         self.run_button = pn.widgets.Button(label="Run the sweep", color="primary")

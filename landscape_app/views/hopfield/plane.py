@@ -3,23 +3,12 @@
 import holoviews as hv
 import numpy as np
 import panel as pn
-import param
 
 from ...hopfield.plane import energy_plane
+from ...page_models.hopfield.plane import PlaneSettings
 from ...page_models.hopfield.recall import RecallSession
 from ..common import elements
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
-
-
-class PlaneSettings(param.Parameterized):
-    """Which plane: two stored patterns, or the cue and a stored pattern."""
-
-    through = param.Selector(default="two patterns", objects=["two patterns", "cue and pattern"],
-                             doc="The two vectors spanning the plane.")
-    first = param.Integer(0, bounds=(0, None), doc="First stored pattern (at (1, 0)).")
-    second = param.Integer(1, bounds=(0, None), doc="Second stored pattern (at (0, 1)).")
-    gain = param.Number(10.0, bounds=(0.5, 100.0), softbounds=(1.0, 50.0),
-                        doc="Gain β of the continuous energy; large β → the discrete one.")
 
 
 class EnergyPlaneView(pn.viewable.Viewer):

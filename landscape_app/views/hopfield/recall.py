@@ -7,22 +7,9 @@ import numpy as np
 import panel as pn
 
 from ...page_models.hopfield.recall import RecallSession
+from ..common.pictures import pattern_picture
 from ..common.playback import Playback, frozen_document
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
-
-GRAY = ["#111111", "#f5f5f5"]
-
-
-def picture(image, title, width=250):
-    """A ±1 picture (rows from the top), drawn as black and white square cells."""
-    side = image.shape[0]
-    # an array's first row is drawn at the top; the frame is square (cells are not stretched)
-    # and the plot wide enough for its title
-    return hv.Image(image, bounds=(0, 0, side, side), kdims=["column", "row"],
-                    vdims=["V"]).opts(cmap=GRAY, clim=(-1, 1), frame_width=width - 40,
-                                      frame_height=width - 40, xaxis=None, yaxis=None,
-                                      title=title, toolbar=None, default_tools=[],
-                                      fontsize={"title": "11pt"})
 
 
 def gallery(patterns, session, target):
@@ -62,9 +49,10 @@ class RecallView(pn.viewable.Viewer):
         self.overlaps_pipe = hv.streams.Pipe(data=None)
         self.energy_pipe = hv.streams.Pipe(data=None)
         self.gallery = hv.DynamicMap(lambda data: gallery(*data), streams=[self.gallery_pipe])
-        self.cue = hv.DynamicMap(lambda data: picture(data, "the cue (click: flip a pixel)"),
-                                 streams=[self.cue_pipe])
-        self.state = hv.DynamicMap(lambda data: picture(*data), streams=[self.state_pipe])
+        self.cue = hv.DynamicMap(
+            lambda data: pattern_picture(data, "the cue (click: flip a pixel)"),
+            streams=[self.cue_pipe])
+        self.state = hv.DynamicMap(lambda data: pattern_picture(*data), streams=[self.state_pipe])
         self.overlap_plot = hv.DynamicMap(self._overlaps, streams=[self.overlaps_pipe])
         self.energy_plot = hv.DynamicMap(self._energy, streams=[self.energy_pipe])
         self.tap = hv.streams.SingleTap(source=self.cue, transient=True)

@@ -27,13 +27,6 @@ FIXED_STYLE = {
 }
 
 
-def _title_colorbar(plot, element):
-    """HoloViews titles the colour bar once; the quantity drawn changes with T's symmetry."""
-    colorbar = plot.handles.get("colorbar")
-    if colorbar is not None:
-        colorbar.title = element.vdims[0].pprint_label
-
-
 class TwoNeuronsView(pn.viewable.Viewer):
     """The landscape of two continuous neurons, drawn from T's entries (sliders)."""
 
@@ -78,7 +71,7 @@ class TwoNeuronsView(pn.viewable.Viewer):
                 cmap=list(Magma256[:170]), clim=(0.0, float(np.nanmax(speed))), colorbar=True)
         return image.relabel("").opts(frame_width=440, frame_height=440, xlabel="V₁", ylabel="V₂",
                                       framewise=True, tools=["hover"],
-                                      hooks=[_title_colorbar],
+                                      hooks=[elements.title_colorbar],
                                       **elements.padded_limits(self.pair.window))
 
     def _contours(self, data):
