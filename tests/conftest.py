@@ -30,6 +30,8 @@ def builtin_landscape(request):
 
 
 # -- real-browser tests ---------------------------------------------------------------------------
+import collections  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import socket  # noqa: E402
@@ -133,7 +135,23 @@ def page(chromium_browser):
         page.console_error_pages.append(page.url.split("?")[0])
 
     page.on("pageerror", on_page_error)
+    # the server's messages, kept so that a BokehJS error about a model ("reference … isn't
+    # known") can be traced to the message that should have carried that model
+    page.ws_frames = collections.deque(maxlen=400)
+
+    def on_websocket(ws):
+        ws.on("framereceived", lambda frame: page.ws_frames.append(
+            frame if isinstance(frame, str) else frame.decode("utf-8", "replace")))
+        ws.on("framesent", lambda frame: page.ws_frames.append(
+            "SENT " + (frame if isinstance(frame, str) else frame.decode("utf-8", "replace"))))
+
+    page.on("websocket", on_websocket)
     yield page
+    if any("isn't known" in e for e in page.console_errors):
+        path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "landscape-ws-frames.json")
+        with open(path, "w") as out:
+            json.dump(list(page.ws_frames), out)
+        print(f"websocket frames of the page written to {path}")
     context.close()
 
 

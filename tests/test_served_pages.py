@@ -41,3 +41,25 @@ def test_a_session_asks_no_other_host_for_its_stylesheets(slug):
     urls = {str(m.url) for m in doc.models if isinstance(m, ImportedStyleSheet)}
     assert urls, "no stylesheet at all: the check would pass vacuously"
     assert not [u for u in urls if "://" in u], sorted(u for u in urls if "://" in u)[:5]
+
+
+def test_pages_without_tex_are_sent_without_mathjax():
+    """Panel sent MathJax (1.8 MB of JavaScript to parse) with every page, because every
+    template holds an (empty) HTML model; the pages write equations as HTML. Served as the
+    server sends them, no page loads it, and an HTML model with TeX in it still does."""
+    from bokeh.resources import Resources
+    from panel.io.resources import bundle_resources
+    from panel.models.markup import HTML
+
+    from landscape_app.app.builder import send_mathjax_only_for_math
+
+    send_mathjax_only_for_math()
+    for slug in sorted(pages()):
+        doc, _context = session_document()
+        build_page(slug, doc, "t")
+        bundle = bundle_resources(doc.roots, Resources(mode="server"))
+        js = " ".join(str(u) for u in bundle.js_files)
+        assert "bokeh.min.js" in js and "mathjax" not in js, slug
+    with_tex = bundle_resources([HTML(text=r"$$E = -\tfrac12 v^\top T v$$")],
+                                Resources(mode="server"))
+    assert "bokeh-mathjax" in " ".join(str(u) for u in with_tex.js_files)

@@ -47,6 +47,25 @@ def serve_styles_locally(doc) -> None:
         doc._template_variables.setdefault("dist_url", LOCAL_DIST)
 
 
+def send_mathjax_only_for_math() -> None:
+    """Leave MathJax (1.8 MB of JavaScript to fetch and parse) out of pages without TeX.
+
+    Panel adds it to every page holding one of its HTML models, and every template holds one
+    (the empty ``js_area``); the pages write their equations as HTML (``widgets.math_html``),
+    so none needs it. With this, a page that does show TeX (``$$…$$``, ``\\(…\\)``) in an
+    HTML model still gets MathJax, as Bokeh decides for its own models.
+    """
+    from bokeh.embed.util import contains_tex_string
+    from panel.io import resources
+    from panel.models.markup import HTML
+
+    def uses_tex(roots) -> bool:
+        return resources._any(roots, lambda obj: isinstance(obj, HTML) and isinstance(
+            obj.text, str) and contains_tex_string(obj.text))
+
+    resources._panel_use_mathjax = uses_tex
+
+
 def failed_page(slug: str, error: BaseException):
     """What a tab shows when its page could not be built (the server goes on serving)."""
     entry = next(p for p in PAGES if p.slug == slug)

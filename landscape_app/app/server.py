@@ -12,9 +12,10 @@ from tornado.web import RedirectHandler, RequestHandler
 
 from ..warmup import warm_up
 from . import pages as _pages  # noqa: F401  (registers the pages)
-from .builder import applications, serve_styles_locally
+from .builder import applications, send_mathjax_only_for_math, serve_styles_locally
 from .errors import quiet_closed_tab_warnings, quiet_closed_tabs, report_exception
 from .shell import PAGES, render
+from .threads import use_session_executor
 
 #: how long a session lives with no tab connected: the time a tab has to connect once its
 #: page has arrived, and how long a closed tab's session lingers. Bokeh counts it from the
@@ -108,8 +109,10 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
     if warm:
         prepare(num_procs)
     if num_threads:
-        pn.config.nthreads = num_threads
+        # Panel's pool would run two callbacks of one session at once (see ``threads``)
+        use_session_executor(num_threads)
     pn.config.exception_handler = report_exception
+    send_mathjax_only_for_math()
     # square pictures are sized by their frame (frame_width/frame_height) and Bokeh derives
     # the outer size; its "fixed sizing mode requires width and height" check predates that
     silence(FIXED_SIZING_MODE, True)

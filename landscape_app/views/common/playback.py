@@ -40,11 +40,27 @@ def frozen_document(enabled=True):
     freeze a frame pays that traversal once per updated plot.
     """
     doc = pn.state.curdoc
-    if doc is None or not enabled:
+    if doc is None or not enabled or not _owns(doc):
         yield
         return
     with doc.models.freeze():
         yield
+
+
+def _owns(doc) -> bool:
+    """Whether this thread may change ``doc``'s model graph: the thread Panel has claimed the
+    document for (the event loop's once the session runs, the builder's while it builds).
+
+    A callback on one of Panel's worker threads (``--num-threads``) must not freeze: Panel and
+    HoloViews hand its model changes to the event loop, which may be changing and recomputing
+    the document's models at that very moment; a freeze released on the worker thread then
+    recomputed them beside it, and the browser was sent a reference to a model it had never
+    been sent ("reference pNNNN isn't known").
+    """
+    from panel.io.state import state
+
+    owner = state._thread_id_.get(doc)
+    return owner is None or owner == threading.get_ident()
 
 
 def _socket_open(connection) -> bool:

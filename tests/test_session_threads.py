@@ -1,0 +1,125 @@
+"""The thread pool of the served app's callbacks (``landscape_app.app.threads``): sessions in
+parallel, one session's callbacks one at a time and in order."""
+
+import functools
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from bokeh.document import Document
+
+from landscape_app.app.threads import SessionExecutor
+
+
+def overlaps(executor, tasks_per_doc=6, docs=2, work_s=0.02):
+    """Submit ``tasks_per_doc`` tasks for each of ``docs`` documents, as Panel does (the
+    document an argument of a partial); returns (the most tasks of one document that ever ran
+    at once, the most tasks of all that ever ran at once, each document's order of running)."""
+    documents = [Document() for _ in range(docs)]
+    running = {id(d): 0 for d in documents}
+    most_per_doc, most_all, total = 0, 0, [0]
+    order = {id(d): [] for d in documents}
+    lock = threading.Lock()
+
+    def task(doc, k):
+        nonlocal most_per_doc, most_all
+        with lock:
+            running[id(doc)] += 1
+            total[0] += 1
+            most_per_doc = max(most_per_doc, running[id(doc)])
+            most_all = max(most_all, total[0])
+            order[id(doc)].append(k)
+        time.sleep(work_s)
+        with lock:
+            running[id(doc)] -= 1
+            total[0] -= 1
+
+    futures = [executor.submit(functools.partial(task, doc, k))
+               for k in range(tasks_per_doc) for doc in documents]
+    for future in futures:
+        future.result(timeout=10)
+    return most_per_doc, most_all, [order[id(d)] for d in documents]
+
+
+def test_panels_plain_pool_runs_one_sessions_callbacks_side_by_side():
+    """Why the app replaces it: with four threads, one document's callbacks overlapped."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        most_per_doc, _, _ = overlaps(pool)
+    assert most_per_doc > 1
+
+
+def test_one_sessions_tasks_run_one_at_a_time_in_order_and_sessions_in_parallel():
+    executor = SessionExecutor(max_workers=4)
+    try:
+        most_per_doc, most_all, orders = overlaps(executor, docs=3)
+    finally:
+        executor.shutdown(wait=True)
+    assert most_per_doc == 1
+    assert most_all > 1  # other sessions were not held up
+    assert all(order == list(range(6)) for order in orders)
+    assert executor.pending() == 0 and executor._queues == {}  # no document kept
+
+
+def test_a_failing_task_reports_its_error_and_the_next_one_runs():
+    executor = SessionExecutor(max_workers=2)
+    doc = Document()
+
+    def fail(doc):
+        raise RuntimeError("callback failed")
+
+    try:
+        first = executor.submit(fail, doc)
+        second = executor.submit(lambda doc: "ran", doc)
+        with pytest.raises(RuntimeError, match="callback failed"):
+            first.result(timeout=5)
+        assert second.result(timeout=5) == "ran"
+        assert executor.submit(lambda: 42).result(timeout=5) == 42  # tasks of no document
+    finally:
+        executor.shutdown(wait=True)
+
+
+def test_the_served_app_runs_callbacks_on_the_session_executor():
+    import panel as pn
+    from panel.io.state import state
+
+    from landscape_app.app.server import serve
+
+    before = pn.config.nthreads
+    server = serve(port=0, start=False, warm=False, num_threads=3)
+    try:
+        assert isinstance(state._thread_pool, SessionExecutor)
+        assert state._thread_pool._max_workers == 3 and pn.config.nthreads == 3
+    finally:
+        server.stop()
+        pn.config.nthreads = before  # Panel shuts its pool down
+    assert state._thread_pool is None
+
+
+def test_a_frame_freezes_the_document_only_on_the_thread_that_owns_it():
+    """``frozen_document`` groups a redraw's plot updates under one freeze of the document's
+    model graph. Called from a watcher on a worker thread (a setting changed in a served page)
+    it once froze, and on release recomputed, the graph beside the event loop, which owns the
+    document and was changing it: the browser was then sent references to models it had never
+    received ("reference pNNNN isn't known"). On a worker thread it now leaves the graph
+    alone; on the owning thread it still freezes."""
+    import panel as pn
+    from panel.io.state import set_curdoc, state
+
+    from landscape_app.views.common.playback import frozen_document
+
+    doc = Document()
+    state._thread_id_[doc] = threading.get_ident()  # claimed by this thread, as by the loop
+    seen = {}
+
+    def on_worker():
+        with set_curdoc(doc), frozen_document():
+            seen["worker"] = doc.models._freeze_count
+
+    worker = threading.Thread(target=on_worker)
+    worker.start()
+    worker.join(timeout=10)
+    with set_curdoc(doc), frozen_document():
+        seen["owner"] = doc.models._freeze_count
+    assert seen == {"worker": 0, "owner": 1}
+    assert pn.state.curdoc is not doc
