@@ -123,3 +123,46 @@ def test_a_frame_freezes_the_document_only_on_the_thread_that_owns_it():
         seen["owner"] = doc.models._freeze_count
     assert seen == {"worker": 0, "owner": 1}
     assert pn.state.curdoc is not doc
+
+
+def test_a_redraw_asked_on_a_worker_thread_runs_on_the_documents_thread():
+    """A setting's watcher runs on a worker thread (``--num-threads``); the redraw it asks for
+    holds and freezes the document, which raced with the event loop's own updates of it. It is
+    now handed to the event loop (a next-tick callback of the session); on the thread that owns
+    the document it runs at once."""
+    import weakref
+
+    from panel.io.state import set_curdoc, state
+
+    from landscape_app.views.common.playback import drawn_by_the_document_owner
+
+    class View:
+        ran_on = []
+
+        @drawn_by_the_document_owner
+        def redraw(self, tag):
+            self.ran_on.append((tag, threading.get_ident()))
+
+    class SessionContext:  # stands for a served session's
+        id = "s"
+        session = None
+
+    doc = Document()
+    context = SessionContext()
+    doc._session_context = weakref.ref(context)
+    state._thread_id_[doc] = threading.get_ident()
+    view = View()
+    scheduled_before = len(doc.session_callbacks)
+
+    def on_worker():
+        with set_curdoc(doc):
+            view.redraw("worker")
+
+    worker = threading.Thread(target=on_worker)
+    worker.start()
+    worker.join(timeout=10)
+    assert view.ran_on == []  # not on the worker
+    assert len(doc.session_callbacks) == scheduled_before + 1  # handed to the loop
+    with set_curdoc(doc):
+        view.redraw("owner")
+    assert view.ran_on == [("owner", threading.get_ident())]

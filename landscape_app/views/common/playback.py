@@ -6,6 +6,7 @@ and pauses playback instead of reaching the console.
 """
 
 import contextlib
+import functools
 import logging
 import threading
 import traceback
@@ -45,6 +46,29 @@ def frozen_document(enabled=True):
         return
     with doc.models.freeze():
         yield
+
+
+def drawn_by_the_document_owner(method):
+    """Decorator of a view's redraw: called on one of Panel's worker threads (a watcher of a
+    setting, with ``--num-threads``), the redraw runs on the session's event loop instead, after
+    what Panel has already scheduled there; on the owning thread, in a notebook or in a test
+    without a session it runs at once.
+
+    A redraw holds the document's events (``pn.io.hold``) and freezes its model graph to send a
+    frame as one update; held from a worker thread while the event loop applied Panel's own
+    updates of the same document, the two dispatched their events in either order, and the
+    browser could be sent a model by reference before the model itself ("reference pNNNN isn't
+    known", /explorer, under load).
+    """
+    @functools.wraps(method)
+    def redraw(self, *args, **kwargs):
+        doc = pn.state.curdoc
+        if doc is None or doc.session_context is None or _owns(doc):
+            return method(self, *args, **kwargs)
+        pn.state.execute(functools.partial(method, self, *args, **kwargs), schedule=True)
+        return None
+
+    return redraw
 
 
 def _owns(doc) -> bool:

@@ -16,7 +16,7 @@ from ...samplers import METHODS
 from ..common import elements
 from ..common.export import download_buttons, figure_html, figure_png
 from ..common.landscape_plot import LandscapePlot
-from ..common.playback import Playback, frozen_document
+from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
 from ..common.url import UrlSync, show_refused
 from ..common.widgets import MessageBox, format_number, heading, param_widgets, text_pane
 
@@ -143,6 +143,7 @@ class Compare(pn.viewable.Viewer):
     def _on_pause(self):
         self.redraw(table=True)
 
+    @drawn_by_the_document_owner
     def redraw(self, table=False, live=False):
         with frozen_document(enabled=table or not live), pn.io.hold():
             for plot in self.plots:

@@ -10,7 +10,7 @@ from bokeh.palettes import Viridis256
 
 from ...page_models.control.session import PRESETS, ControlSession
 from ..common import elements
-from ..common.playback import Playback, frozen_document
+from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
 from ..common.widgets import MessageBox, heading, math_html, param_widgets, plot_pane, text_pane
 
 CUSTOM = "(custom settings)"
@@ -183,6 +183,7 @@ class ControlPlaneView(pn.viewable.Viewer):
         finally:
             self._showing_preset = False
 
+    @drawn_by_the_document_owner
     def show_step(self, step: int):
         s = self.session.solution
         if s is None:

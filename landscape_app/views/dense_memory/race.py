@@ -6,7 +6,7 @@ import panel as pn
 
 from ...page_models.dense_memory.race import RecallRace
 from ..common.pictures import pattern_picture
-from ..common.playback import Playback, frozen_document
+from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
 
 COLORS = {"classical": "#7f7f7f", "dense": "#d62728"}
@@ -55,6 +55,7 @@ class RecallRaceView(pn.viewable.Viewer):
                                        legend_position="right",
                                        title="overlap m with the stored pattern")
 
+    @drawn_by_the_document_owner
     def redraw(self):
         frame = self.race.frame(self.frame_index)
         with frozen_document(), pn.io.hold():

@@ -14,7 +14,7 @@ from ...page_models.sampling import sampler_specific_parameters
 from ..common import elements
 from ..common.export import download_buttons, figure_html, figure_png
 from ..common.landscape_plot import LandscapePlot
-from ..common.playback import Playback, frozen_document
+from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
 from ..common.url import UrlSync, show_refused
 from ..common.widgets import (
     MessageBox,
@@ -231,6 +231,7 @@ class Explorer(pn.viewable.Viewer):
     def _on_pause(self):
         self.redraw()
 
+    @drawn_by_the_document_owner
     def redraw(self, diagnostics=True, live=False):
         """Push the current state to every plot, as one document update."""
         # live frames only write data sources; a freeze (and the model walk Bokeh does when it

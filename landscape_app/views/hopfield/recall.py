@@ -8,7 +8,7 @@ import panel as pn
 
 from ...page_models.hopfield.recall import RecallSession
 from ..common.pictures import pattern_picture
-from ..common.playback import Playback, frozen_document
+from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
 
 
@@ -98,6 +98,7 @@ class RecallView(pn.viewable.Viewer):
             color="#08519c", size=7, framewise=True, xlim=xlim)
         return (curve * now).opts(title="energy E(V) = −½ VᵀTV + a ΣV", width=500, height=200)
 
+    @drawn_by_the_document_owner
     def redraw(self, full=False):
         s = self.session
         with frozen_document(), pn.io.hold():
