@@ -71,9 +71,11 @@ def es_gradient_estimate(batch, params, x, y, streams, sigma, population):
 
 
 @njit(cache=True, nogil=True, parallel=True, **JIT)
-def es_kernel(batch, params, x, y, e, mx, my, sx, sy, live, diverged_at, streams, temperatures,
-              step_size, sigma, population, use_adam, beta1, beta2, adam_eps, step_offset, thin,
-              bound, positions, energies):
+def es_kernel(batch, params, chains, temperatures, settings, records):
+    x, y, e, mx, my, sx, sy, live, diverged_at, streams = chains
+    (step_size, sigma, population, use_adam, beta1,
+     beta2, adam_eps, step_offset, thin, bound) = settings
+    positions, energies = records
     n = x.shape[0]
     n_steps = temperatures.shape[0]
     for tile in prange(n_tiles(n)):

@@ -21,9 +21,11 @@ from .rng import fill_normal_pairs
 
 
 @njit(cache=True, nogil=True, parallel=True, **JIT)
-def heavy_ball_kernel(batch, params, x, y, vx, vy, e, gx, gy, live, diverged_at, streams,
-                      temperatures, step_size, momentum, thin, bound, positions, energies):
+def heavy_ball_kernel(batch, params, chains, temperatures, settings, records):
     """Advance every chain ``len(temperatures)`` steps in place, recording every ``thin``-th."""
+    x, y, vx, vy, e, gx, gy, live, diverged_at, streams = chains
+    step_size, momentum, thin, bound = settings
+    positions, energies = records
     n = x.shape[0]
     n_steps = temperatures.shape[0]
     noise_factor = 2.0 * (1.0 - momentum) * step_size

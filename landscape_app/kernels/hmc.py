@@ -30,9 +30,10 @@ from .rng import fill_normal_pairs, fill_uniforms
 
 
 @njit(cache=True, nogil=True, parallel=True, **JIT)
-def hmc_kernel(batch, params, x, y, e, gx, gy, live, streams, accept_count, divergent_count,
-               temperatures, step_size, n_leapfrog, thin, bound, positions, energies, accepted,
-               last_path):
+def hmc_kernel(batch, params, chains, temperatures, settings, records):
+    x, y, e, gx, gy, live, streams, accept_count, divergent_count = chains
+    step_size, n_leapfrog, thin, bound = settings
+    positions, energies, accepted, last_path = records
     n = x.shape[0]
     n_steps = temperatures.shape[0]
     half = 0.5 * step_size

@@ -22,8 +22,10 @@ from .rng import fill_normal_pairs, fill_uniforms
 
 
 @njit(cache=True, nogil=True, parallel=True, **JIT)
-def metropolis_kernel(batch, params, x, y, e, live, streams, accept_count, temperatures,
-                      step_size, thin, bound, positions, energies, accepted, last_proposal):
+def metropolis_kernel(batch, params, chains, temperatures, settings, records):
+    x, y, e, live, streams, accept_count = chains
+    step_size, thin, bound = settings
+    positions, energies, accepted, last_proposal = records
     n = x.shape[0]
     n_steps = temperatures.shape[0]
     for tile in prange(n_tiles(n)):

@@ -20,8 +20,10 @@ from .rng import fill_normal_pairs
 
 
 @njit(cache=True, nogil=True, parallel=True, **JIT)
-def baoab_kernel(batch, params, x, y, vx, vy, e, gx, gy, live, diverged_at, streams,
-                 temperatures, step_size, friction, thin, bound, positions, energies):
+def baoab_kernel(batch, params, chains, temperatures, settings, records):
+    x, y, vx, vy, e, gx, gy, live, diverged_at, streams = chains
+    step_size, friction, thin, bound = settings
+    positions, energies = records
     n = x.shape[0]
     n_steps = temperatures.shape[0]
     half = 0.5 * step_size

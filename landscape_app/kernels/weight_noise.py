@@ -23,9 +23,10 @@ from .rng import fill_normal_pairs
 
 
 @njit(cache=True, nogil=True, parallel=True, **JIT)
-def weight_noise_kernel(batch, params, x, y, e, gx, gy, live, diverged_at, streams,
-                        temperatures, step_size, alpha, max_variance, preserve_density, thin,
-                        bound, positions, energies):
+def weight_noise_kernel(batch, params, chains, temperatures, settings, records):
+    x, y, e, gx, gy, live, diverged_at, streams = chains
+    step_size, alpha, max_variance, preserve_density, thin, bound = settings
+    positions, energies = records
     n = x.shape[0]
     n_steps = temperatures.shape[0]
     for tile in prange(n_tiles(n)):

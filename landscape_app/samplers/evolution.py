@@ -48,11 +48,13 @@ class EvolutionStrategy(Sampler):
         ex = state.extra
         es_kernel(
             self.landscape.batch_function, self.landscape.kernel_params(),
-            state.x, state.y, state.energy, ex["mx"], ex["my"], ex["sx"], ex["sy"], state.live,
-            diverged, state.streams, temperatures, float(self.step_size), float(self.sigma),
-            int(self.population), self.optimizer == "adam", float(self.beta1),
-            float(self.beta2), float(self.adam_epsilon), int(state.step), int(thin),
-            float(self.divergence_bound), out["positions"], out["energies"],
+            (state.x, state.y, state.energy, ex["mx"], ex["my"], ex["sx"], ex["sy"], state.live,
+             diverged, state.streams),
+            temperatures,
+            (float(self.step_size), float(self.sigma), int(self.population),
+             self.optimizer == "adam", float(self.beta1), float(self.beta2),
+             float(self.adam_epsilon), int(state.step), int(thin), float(self.divergence_bound)),
+            (out["positions"], out["energies"]),
         )
 
     def estimate_gradient(self, xy, seed=None) -> np.ndarray:

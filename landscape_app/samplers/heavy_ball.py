@@ -20,8 +20,10 @@ class HeavyBallFamily(Sampler):
     def _advance(self, state, temperatures, thin, out, diverged):
         heavy_ball_kernel(
             self.landscape.batch_function, self.landscape.kernel_params(),
-            state.x, state.y, state.extra["vx"], state.extra["vy"], state.energy,
-            state.grad_x, state.grad_y, state.live, diverged, state.streams, temperatures,
-            float(self.step_size), float(self._momentum()), int(thin),
-            float(self.divergence_bound), out["positions"], out["energies"],
+            (state.x, state.y, state.extra["vx"], state.extra["vy"], state.energy, state.grad_x,
+             state.grad_y, state.live, diverged, state.streams),
+            temperatures,
+            (float(self.step_size), float(self._momentum()), int(thin),
+             float(self.divergence_bound)),
+            (out["positions"], out["energies"]),
         )

@@ -27,11 +27,11 @@ class HMC(Sampler):
         out["last_path"] = np.full((self.n_leapfrog + 1, state.n_chains, 2), np.nan)
         hmc_kernel(
             self.landscape.batch_function, self.landscape.kernel_params(),
-            state.x, state.y, state.energy, state.grad_x, state.grad_y, state.live,
-            state.streams, state.accept_count, state.divergent_count, temperatures,
-            float(self.step_size), int(self.n_leapfrog), int(thin),
-            float(self.divergence_bound), out["positions"], out["energies"], out["accepted"],
-            out["last_path"],
+            (state.x, state.y, state.energy, state.grad_x, state.grad_y, state.live, state.streams,
+             state.accept_count, state.divergent_count),
+            temperatures,
+            (float(self.step_size), int(self.n_leapfrog), int(thin), float(self.divergence_bound)),
+            (out["positions"], out["energies"], out["accepted"], out["last_path"]),
         )
 
     def _last_proposal_shape(self, n_chains):

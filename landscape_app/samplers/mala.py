@@ -15,8 +15,9 @@ class MALA(Sampler):
     def _advance(self, state, temperatures, thin, out, diverged):
         mala_kernel(
             self.landscape.batch_function, self.landscape.kernel_params(),
-            state.x, state.y, state.energy, state.grad_x, state.grad_y, state.live,
-            state.streams, state.accept_count, temperatures, float(self.step_size), int(thin),
-            float(self.divergence_bound), out["positions"], out["energies"], out["accepted"],
-            out["last_proposal"],
+            (state.x, state.y, state.energy, state.grad_x, state.grad_y, state.live, state.streams,
+             state.accept_count),
+            temperatures,
+            (float(self.step_size), int(thin), float(self.divergence_bound)),
+            (out["positions"], out["energies"], out["accepted"], out["last_proposal"]),
         )

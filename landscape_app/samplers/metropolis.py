@@ -16,7 +16,8 @@ class RandomWalkMetropolis(Sampler):
     def _advance(self, state, temperatures, thin, out, diverged):
         metropolis_kernel(
             self.landscape.batch_function, self.landscape.kernel_params(),
-            state.x, state.y, state.energy, state.live, state.streams, state.accept_count,
-            temperatures, float(self.step_size), int(thin), float(self.divergence_bound),
-            out["positions"], out["energies"], out["accepted"], out["last_proposal"],
+            (state.x, state.y, state.energy, state.live, state.streams, state.accept_count),
+            temperatures,
+            (float(self.step_size), int(thin), float(self.divergence_bound)),
+            (out["positions"], out["energies"], out["accepted"], out["last_proposal"]),
         )

@@ -29,8 +29,9 @@ class UnderdampedLangevin(Sampler):
     def _advance(self, state, temperatures, thin, out, diverged):
         baoab_kernel(
             self.landscape.batch_function, self.landscape.kernel_params(),
-            state.x, state.y, state.extra["vx"], state.extra["vy"], state.energy,
-            state.grad_x, state.grad_y, state.live, diverged, state.streams, temperatures,
-            float(self.step_size), float(self.friction), int(thin),
-            float(self.divergence_bound), out["positions"], out["energies"],
+            (state.x, state.y, state.extra["vx"], state.extra["vy"], state.energy, state.grad_x,
+             state.grad_y, state.live, diverged, state.streams),
+            temperatures,
+            (float(self.step_size), float(self.friction), int(thin), float(self.divergence_bound)),
+            (out["positions"], out["energies"]),
         )

@@ -24,8 +24,10 @@ class WeightNoiseLangevin(Sampler):
     def _advance(self, state, temperatures, thin, out, diverged):
         weight_noise_kernel(
             self.landscape.batch_function, self.landscape.kernel_params(),
-            state.x, state.y, state.energy, state.grad_x, state.grad_y, state.live, diverged,
-            state.streams, temperatures, float(self.step_size), float(self.alpha),
-            float(self.max_variance), bool(self.preserve_density), int(thin),
-            float(self.divergence_bound), out["positions"], out["energies"],
+            (state.x, state.y, state.energy, state.grad_x, state.grad_y, state.live, diverged,
+             state.streams),
+            temperatures,
+            (float(self.step_size), float(self.alpha), float(self.max_variance),
+             bool(self.preserve_density), int(thin), float(self.divergence_bound)),
+            (out["positions"], out["energies"]),
         )
