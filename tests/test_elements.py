@@ -73,3 +73,27 @@ def test_the_cost_chart_keeps_one_structure_before_and_after_the_first_sample():
     note = [e for e in before if isinstance(e, hv.Text)][0]
     assert "Press Play" in note.text
     assert [e for e in after if isinstance(e, hv.Text)][0].text == ""
+
+
+def test_the_energy_trace_shows_the_first_record_and_keeps_its_layers():
+    """Before Play the trace holds one record (step 0): a curve through one point draws
+    nothing, and the explorer opened on an empty "Energy over chains". The latest mean is
+    now a marker, there from the first record on; the layers are the same empty, at step 0
+    and later (a live plot is updated in place)."""
+    def shape(trace):
+        return [(type(e).__name__, e.label) for e in trace]
+
+    empty = elements.energy_trace({})
+    first = elements.energy_trace({"step": [0], "mean": [34.2], "low": [10.0],
+                                   "high": [60.0]})
+    later = elements.energy_trace({"step": [0, 5, 10], "mean": [34.2, 20.0, 12.5],
+                                   "low": [10.0, 5.0, 1.0], "high": [60.0, 40.0, 30.0]})
+    assert shape(empty) == shape(first) == shape(later)
+    now = [e for e in first if isinstance(e, hv.Scatter)]
+    assert len(now) == 1 and now[0].label == "now"
+    assert list(now[0].dimension_values("E")) == [34.2]
+    marker = [e for e in later if isinstance(e, hv.Scatter)][0]
+    assert list(marker.dimension_values("step")) == [10]
+    # the marker on the last step sits inside the frame, not on its edge (half cut off)
+    low, high = hv.Store.lookup_options("bokeh", marker, "plot").kwargs["xlim"]
+    assert low < 0 and high > 10

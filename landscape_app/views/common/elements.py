@@ -244,14 +244,24 @@ def streamed_element(role: str, data: dict):
 def energy_trace(data: dict) -> hv.Overlay:
     """Mean energy over chains with a 10–90 % band, against the step."""
     steps = np.asarray(data.get("step", []), dtype=float)
+    # room right of the last step, where the latest marker sits (else half of it is cut off)
+    span = float(steps[-1] - steps[0]) if len(steps) else 0.0
+    xlim = ((float(steps[0]) - 0.01 * span, float(steps[-1]) + 0.04 * span) if span > 0
+            else (None, None))
     # framewise on each element: on the overlay alone the axes would keep their first range
     band = hv.Area((steps, data.get("low", []), data.get("high", [])),
                    kdims=["step"], vdims=["E", "E2"], label="10–90 %").opts(
-        color="#9ecae1", alpha=0.6, line_alpha=0, framewise=True)
-    mean = hv.Curve((steps, data.get("mean", [])), kdims=["step"], vdims=["E"],
-                    label="mean").opts(color="#08519c", line_width=2, framewise=True)
+        color="#9ecae1", alpha=0.6, line_alpha=0, framewise=True, xlim=xlim)
+    mean_values = np.asarray(data.get("mean", []), dtype=float)
+    mean = hv.Curve((steps, mean_values), kdims=["step"], vdims=["E"],
+                    label="mean").opts(color="#08519c", line_width=2, framewise=True,
+                                       xlim=xlim)
+    # the latest mean as a marker: at step 0 (one record) a curve alone draws nothing
+    now = hv.Scatter((steps[-1:], mean_values[-1:]), kdims=["step"], vdims=["E"],
+                     label="now").opts(color="#08519c", size=7, framewise=True,
+                                       xlim=xlim)
     # the legend beside the plot, never over the band
-    return (band * mean).opts(legend_position="right")
+    return (band * mean * now).opts(legend_position="right")
 
 
 def marginal(axis: str, edges, sample, exact) -> hv.Overlay:
