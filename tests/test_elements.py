@@ -4,7 +4,7 @@ cover nothing (the defects a class saw on a projector)."""
 import holoviews as hv
 import numpy as np
 
-from landscape_app.views.common import elements
+from landscape_app.views.common import charts, elements
 
 hv.extension("bokeh", logo=False)
 
@@ -44,7 +44,7 @@ def test_the_marginal_range_holds_the_exact_peak_and_the_legend_sits_outside():
     sample = np.full(10, 0.1)
     exact = np.full(10, 0.05)
     exact[4] = 0.3
-    overlay = elements.marginal("x", edges, sample, exact)
+    overlay = charts.marginal("x", edges, sample, exact)
     for layer in overlay:
         low, high = hv.Store.lookup_options("bokeh", layer, "plot").kwargs["ylim"]
         assert low == 0 and high >= 0.3
@@ -53,9 +53,9 @@ def test_the_marginal_range_holds_the_exact_peak_and_the_legend_sits_outside():
 
 
 def test_the_legends_of_the_trace_and_the_cost_chart_sit_outside():
-    trace = elements.energy_trace({"step": [0, 1], "mean": [0, 1], "low": [0, 0],
+    trace = charts.energy_trace({"step": [0, 1], "mean": [0, 1], "low": [0, 0],
                                    "high": [1, 1]})
-    chart = elements.tv_chart({"MALA": [(1, 0.5), (10, 0.2)]})
+    chart = charts.tv_chart({"MALA": [(1, 0.5), (10, 0.2)]})
     for overlay in (trace, chart):
         options = hv.Store.lookup_options("bokeh", overlay, "plot").kwargs
         assert options["legend_position"] == "right"
@@ -65,8 +65,8 @@ def test_the_cost_chart_keeps_one_structure_before_and_after_the_first_sample():
     """Bokeh updates a live plot in place: if the legend's items came and went between
     the empty chart and the first samples, the browser logged "cannot find a view for
     Legend" (seen on /compare). Same layers, same labels, before and after."""
-    before = elements.tv_chart({"MALA": [], "HMC": []})
-    after = elements.tv_chart({"MALA": [(1, 0.5)], "HMC": [(2, 0.4)]})
+    before = charts.tv_chart({"MALA": [], "HMC": []})
+    after = charts.tv_chart({"MALA": [(1, 0.5)], "HMC": [(2, 0.4)]})
     shape = [(type(e).__name__, e.label) for e in before]
     assert shape == [(type(e).__name__, e.label) for e in after]
     assert [e.label for e in before if isinstance(e, hv.Curve)] == ["MALA", "HMC"]
@@ -83,10 +83,10 @@ def test_the_energy_trace_shows_the_first_record_and_keeps_its_layers():
     def shape(trace):
         return [(type(e).__name__, e.label) for e in trace]
 
-    empty = elements.energy_trace({})
-    first = elements.energy_trace({"step": [0], "mean": [34.2], "low": [10.0],
+    empty = charts.energy_trace({})
+    first = charts.energy_trace({"step": [0], "mean": [34.2], "low": [10.0],
                                    "high": [60.0]})
-    later = elements.energy_trace({"step": [0, 5, 10], "mean": [34.2, 20.0, 12.5],
+    later = charts.energy_trace({"step": [0, 5, 10], "mean": [34.2, 20.0, 12.5],
                                    "low": [10.0, 5.0, 1.0], "high": [60.0, 40.0, 30.0]})
     assert shape(empty) == shape(first) == shape(later)
     now = [e for e in first if isinstance(e, hv.Scatter)]

@@ -13,7 +13,7 @@ import panel as pn
 from ...page_models.compare import Comparison
 from ...page_models.sampling import sampler_specific_parameters
 from ...samplers import METHODS
-from ..common import elements
+from ..common import charts, elements
 from ..common.export import download_buttons, figure_html, figure_png
 from ..common.landscape_plot import LandscapePlot
 from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
@@ -63,7 +63,7 @@ class Compare(pn.viewable.Viewer):
                                           configuration={"columnDefaults": {
                                               "headerWordWrap": True, "headerSort": False}})
         self.tv_pipe = hv.streams.Pipe(data={})
-        self.tv_plot = hv.DynamicMap(elements.tv_chart, streams=[self.tv_pipe]).opts(
+        self.tv_plot = hv.DynamicMap(charts.tv_chart, streams=[self.tv_pipe]).opts(
             width=720, height=300, title="Distance to the exact density against cost",
             framewise=True)
         self.error_alert = MessageBox()

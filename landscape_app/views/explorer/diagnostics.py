@@ -9,7 +9,7 @@ import math
 import holoviews as hv
 import panel as pn
 
-from ..common import elements
+from ..common import charts
 from ..common.widgets import format_number, text_pane
 
 
@@ -20,12 +20,12 @@ class DiagnosticsPanel:
         self.experiment = experiment
         self.numbers = text_pane("", min_width=300)
         self.trace_pipe = hv.streams.Pipe(data={})
-        self.trace = hv.DynamicMap(elements.energy_trace, streams=[self.trace_pipe]).opts(
+        self.trace = hv.DynamicMap(charts.energy_trace, streams=[self.trace_pipe]).opts(
             width=420, height=230, title="Energy over chains", xlabel="step", ylabel="E",
             framewise=True)
         self.marginal_pipes = {a: hv.streams.Pipe(data=None) for a in "xy"}
         self.marginals = {
-            axis: hv.DynamicMap(lambda data, axis=axis: elements.marginal(axis, *data),
+            axis: hv.DynamicMap(lambda data, axis=axis: charts.marginal(axis, *data),
                                 streams=[self.marginal_pipes[axis]]).opts(
                 width=440, height=230, title=f"Marginal of {axis}: chains vs exact",
                 framewise=True)
