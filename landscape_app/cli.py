@@ -32,11 +32,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-warm-up", dest="warm", action="store_false",
                         help="do not compile the numba kernels before serving (the first "
                              "click of each kind then waits for them)")
+    parser.add_argument("--stories", action="append", default=None, metavar="FOLDER",
+                        help="a folder of your own lecture stories (*.toml, see README; "
+                             "repeatable), beside the app's own")
     return parser
 
 
 def main(argv=None) -> None:
     args = build_parser().parse_args(argv)
+    if args.stories:
+        import os
+
+        from .page_models.lecture import STORIES_VARIABLE
+
+        os.environ[STORIES_VARIABLE] = os.pathsep.join(
+            [*filter(None, os.environ.get(STORIES_VARIABLE, "").split(os.pathsep)),
+             *args.stories])
     from .app import serve
 
     serve(port=args.port, address=args.address, show=args.show, num_threads=args.num_threads,

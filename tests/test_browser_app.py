@@ -101,8 +101,8 @@ def health(app_url) -> dict:
 
 
 # -- explorer --------------------------------------------------------------------------------------
-def test_root_leads_to_the_explorer_which_loads_cleanly(page, app_url):
-    page.goto(app_url + "/")
+def test_the_explorer_loads_cleanly(page, app_url):
+    page.goto(app_url + "/explorer")
     page.wait_for_selector("span.step-status", timeout=90_000)
     assert urllib.parse.urlparse(address(page)).path == "/explorer"
     page.wait_for_selector("canvas", timeout=60_000)
@@ -512,7 +512,10 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
             tab.wait_for_selector("canvas", timeout=90_000)
             tab.close()
         page = context.new_page()
-        for slug in ("explorer", "compare", "hopfield", "dense-memory", "control"):
+        page.goto(f"{app_url}/")  # the landing page and its pictures
+        page.wait_for_selector("article.card img", timeout=30_000)
+        for slug in ("explorer", "compare", "hopfield", "dense-memory", "control",
+                     "explorer?lecture=1", "control?lecture=1"):
             page.goto(f"{app_url}/{slug}")
             page.wait_for_selector("canvas", timeout=90_000)
             for tab in page.locator(".bk-tab").all():

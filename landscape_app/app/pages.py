@@ -1,4 +1,9 @@
-"""The pages of the served app. Each call builds fresh objects: sessions share nothing."""
+"""The pages of the served app. Each call builds a fresh view: sessions share nothing.
+
+A page function returns its view: one with ``controls()`` and ``main()`` (the settings go in
+the template's sidebar) or a tabbed page (``views.common.tabs.TabbedPage``), with
+``apply_settings(query)`` and ``player()`` for a lecture's stories (``views.common.lecture``).
+"""
 
 from .shell import page
 
@@ -7,24 +12,23 @@ from .shell import page
 def explorer_page():
     from ..views import Explorer
 
-    explorer = Explorer(sync_url=True)
-    return [explorer.controls()], [explorer.main()]
+    return Explorer(sync_url=True)
 
 
 # its table: the explorer does not load the 0.5 MB of tabulator's JavaScript
-@page("compare", "Compare", "Two to four samplers side by side", extensions=("tabulator",))
+@page("compare", "Compare", "Two to four samplers side by side, one set of controls",
+      extensions=("tabulator",))
 def compare_page():
     from ..views import Compare
 
-    compare = Compare(sync_url=True)
-    return [compare.controls()], [compare.main()]
+    return Compare(sync_url=True)
 
 
 @page("hopfield", "Hopfield", "Store and recall memories; energy, two neurons, capacity")
 def hopfield_page():
     from ..views.hopfield.page import Hopfield
 
-    return [], [Hopfield(sync_url=True)]
+    return Hopfield(sync_url=True)
 
 
 @page("dense-memory", "Dense memory",
@@ -32,11 +36,11 @@ def hopfield_page():
 def dense_memory_page():
     from ..views.dense_memory.page import DenseMemory
 
-    return [], [DenseMemory()]
+    return DenseMemory(sync_url=True)
 
 
 @page("control", "Control", "Memories recorded, forgotten and restored by bounded optimal control")
 def control_page():
     from ..views.control.page import Control
 
-    return [], [Control()]
+    return Control(sync_url=True)

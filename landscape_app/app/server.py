@@ -1,4 +1,4 @@
-"""Serving: every registered page under its slug, the root redirecting to the explorer."""
+"""Serving: every registered page under its slug, the landing page (a gallery) at the root."""
 
 import json
 import subprocess
@@ -8,7 +8,7 @@ import time
 import panel as pn
 from bokeh.core.validation import silence
 from bokeh.core.validation.warnings import FIXED_SIZING_MODE
-from tornado.web import RedirectHandler, RequestHandler
+from tornado.web import RequestHandler, StaticFileHandler
 
 from ..warmup import warm_up
 from . import pages as _pages  # noqa: F401  (registers the pages)
@@ -52,6 +52,28 @@ def pages() -> dict:
     """URL slug → function building that page for one browser session (on the calling
     thread; the server builds them with ``builder.applications``)."""
     return {p.slug: _page_function(p.slug) for p in PAGES}
+
+
+class LandingHandler(RequestHandler):
+    """GET /: the gallery of the pages and the lecture stories (plain HTML, no script)."""
+
+    def get(self):
+        from ..page_models.lecture import load_stories
+        from ..views.landing.page import landing_html
+
+        try:
+            stories = load_stories(pages=[p.slug for p in PAGES])
+        except ValueError as error:  # a lecturer's story with a mistake: say which
+            log_story_error(error)
+            stories = {}
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.write(landing_html(PAGES, stories))
+
+
+def log_story_error(error) -> None:
+    import logging
+
+    logging.getLogger("landscape_app").warning("stories not loaded: %s", error)
 
 
 class HealthHandler(RequestHandler):
@@ -117,12 +139,13 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
     # the outer size; its "fixed sizing mode requires width and height" check predates that
     silence(FIXED_SIZING_MODE, True)
     origins = allow_websocket_origin or [f"localhost:{port}", f"127.0.0.1:{port}"]
-    first = PAGES[0].slug
+    from ..views.landing.page import GALLERY_FOLDER
     extra = {"num_procs": num_procs} if num_procs != 1 else {}
     server = pn.serve(
         applications(), port=port, address=address, show=show, websocket_origin=origins, **extra,
         start=False,
-        extra_patterns=[(r"/", RedirectHandler, {"url": f"/{first}"}),
+        extra_patterns=[(r"/", LandingHandler),
+                        (r"/gallery/(.*)", StaticFileHandler, {"path": str(GALLERY_FOLDER)}),
                         (r"/health", HealthHandler),
                         *[(old, MovedHandler, {"url": new}) for old, new in MOVED.items()]],
         # a closed tab's session (and its periodic callback) is destroyed within seconds; a

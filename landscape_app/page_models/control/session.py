@@ -24,6 +24,28 @@ PRESETS = {
 }
 
 
+#: most learning rounds a link may ask for (each is a solve of 5–40 ms)
+MAX_ROUNDS = 40
+
+
+class LearningStarts(param.List):
+    """A list of at most ``MAX_ROUNDS`` starts u(0) = [u₁, u₂], each two finite numbers."""
+
+    def _validate_value(self, value, allow_None):
+        super()._validate_value(value, allow_None)
+        if value is None:
+            return
+        if len(value) > MAX_ROUNDS:
+            raise ValueError(f"at most {MAX_ROUNDS} learning rounds, not {len(value)}")
+        for u0 in value:
+            ok = (isinstance(u0, (list, tuple)) and len(u0) == 2
+                  and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                          and np.isfinite(v) for v in u0))
+            if not ok:
+                raise ValueError(f"a learning round starts at [u₁, u₂], two finite numbers, "
+                                 f"not {u0!r}")
+
+
 class ControlSession(param.Parameterized):
     """The model, u(0) and the solver settings of one page; ``solve()`` refreshes ``solution``."""
 
@@ -37,10 +59,43 @@ class ControlSession(param.Parameterized):
                           softbounds=(0.5, 3.0), step=0.1, label="Window ±",
                           doc="Multistart: the grid covers [−window, window]².")
 
+    rounds = LearningStarts(default=[], doc="Iterated learning: u(0) of every round learned so "
+                        "far, in order; set, the rounds are learned again from T = A (a link "
+                        "or a story's scene reopens the same memories).")
+
     def __init__(self, **params):
         super().__init__(**params)
         self.model = ControlledHopfield()
         self.solution = None
+        self.last_round = None
+        self._learning = False
+        if self.rounds:
+            self._relearn()
+
+    @param.depends("rounds", watch=True)
+    def _relearn(self):
+        if self._learning:
+            return
+        self.model.reset_learning()
+        self.last_round = None
+        for u0 in self.rounds:
+            self.last_round = self.model.learn(np.array(u0), restarts=self.restarts,
+                                               seed=self.seed)
+
+    def learn(self):
+        """One round of iterated learning from u(0) (appended to ``rounds``)."""
+        round_ = self.model.learn(self.start, restarts=self.restarts, seed=self.seed)
+        self.last_round = round_
+        self._learning = True
+        try:
+            self.rounds = [*self.rounds, [float(self.u1), float(self.u2)]]
+        finally:
+            self._learning = False
+        return round_
+
+    def reset_learning(self):
+        """T ← A, no rounds."""
+        self.rounds = []
 
     @property
     def start(self) -> np.ndarray:

@@ -14,5 +14,6 @@ def pattern_picture(image, title, width=250):
     return hv.Image(image, bounds=(0, 0, side, side), kdims=["column", "row"],
                     vdims=["V"]).opts(cmap=PATTERN_SHADES, clim=(-1, 1), frame_width=width - 40,
                                       frame_height=width - 40, xaxis=None, yaxis=None,
-                                      title=title, toolbar=None, default_tools=[],
+                                      title=title, tools=["save"], default_tools=[],
+                                      toolbar="right", autohide_toolbar=True,
                                       fontsize={"title": "11pt"})

@@ -106,6 +106,9 @@ class Playback(pn.viewable.Viewer):
 
     speed = param.Integer(5, bounds=(1, 500), softbounds=(1, 100),
                           label="Speed (steps per frame)", doc="Sampler steps per frame.")
+    frame_rate = param.Integer(1000 // FRAME_PERIOD_MS, bounds=(1, 1000 // FRAME_PERIOD_MS),
+                               label="Frames per second",
+                               doc="Frames per second: fewer to narrate a run of few frames.")
     playing = param.Boolean(False, doc="Whether frames are running.")
     step = param.Integer(0, doc="Steps done, shown as 'step N'.")
     message = param.String("", doc="The last problem or event, shown under the buttons.")
@@ -129,6 +132,7 @@ class Playback(pn.viewable.Viewer):
         self.step_button.on_click(lambda event: self.frame())
         self.reset_button.on_click(lambda event: self.reset())
         self.speed_slider = pn.widgets.IntSlider.from_param(self.param.speed, width=220)
+        self.rate_slider = pn.widgets.IntSlider.from_param(self.param.frame_rate, width=160)
         self.status = text_pane(self._status_html(), margin=(8, 10))
         self.alert = MessageBox(margin=(4, 10))
         self._kind = "warning"
@@ -165,6 +169,12 @@ class Playback(pn.viewable.Viewer):
     def _update_status(self):
         self.status.value = self._status_html()
 
+    @param.depends("frame_rate", watch=True)
+    def _new_rate(self):
+        if self._callback is not None:  # playing: go on at the new rate
+            self.stop()
+            self.play()
+
     @param.depends("message", watch=True)
     def _update_alert(self):
         self.alert.show(self.message, self._kind)
@@ -179,7 +189,8 @@ class Playback(pn.viewable.Viewer):
     def play(self):
         if self._callback is not None:
             return
-        self._callback = pn.state.add_periodic_callback(self._tick, period=FRAME_PERIOD_MS)
+        self._callback = pn.state.add_periodic_callback(self._tick,
+                                                        period=1000 // self.frame_rate)
         self.playing = True
         self.play_button.disabled = True
         self.pause_button.disabled = False
@@ -250,5 +261,6 @@ class Playback(pn.viewable.Viewer):
         buttons = pn.Row(self.play_button, self.pause_button, self.step_button,
                          self.reset_button, self.status, align="center")
         # wraps: the speed goes under the buttons where the page (a notebook cell) is narrow
-        return pn.Column(pn.FlexBox(buttons, self.speed_slider, align_items="center"),
+        return pn.Column(pn.FlexBox(buttons, self.speed_slider, self.rate_slider,
+                                    align_items="center"),
                          self.alert, sizing_mode="stretch_width")

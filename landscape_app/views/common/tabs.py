@@ -6,7 +6,11 @@ A *tab view* is a ``pn.viewable.Viewer`` drawing one tab. It provides
   (``common.widgets.param_widgets``), drawn at the tab's left;
 * ``main()``: what the tab shows (plots, tables, messages), drawn beside the controls;
 * ``stop()`` (optional): stops what the tab runs by itself (a playing recall, a sweep), called
-  when the page is closed.
+  when the page is closed;
+* ``url_parameters()`` (optional): ``[(parameterized, {parameter: URL name}), …]``, the tab's
+  settings kept in the page's address (so a bookmark, a prepared link or a story's scene
+  reopens them); URL names are unique across the page's tabs;
+* ``playback`` (optional): the tab's ``Playback``, which a lecture's Space plays and pauses.
 
 The tab view's model is a GUI-free ``param.Parameterized`` of ``landscape_app.page_models``.
 """
@@ -14,6 +18,8 @@ The tab view's model is a GUI-free ``param.Parameterized`` of ``landscape_app.pa
 from typing import Protocol, runtime_checkable
 
 import panel as pn
+
+from .url import UrlSync, show_refused
 
 
 @runtime_checkable
@@ -29,7 +35,7 @@ class TabbedPage(pn.viewable.Viewer):
     ``parts``: (tab title, tab view) pairs, in the order of the tabs.
     """
 
-    def __init__(self, parts: list[tuple[str, TabView]]):
+    def __init__(self, parts: list[tuple[str, TabView]], sync_url=False):
         super().__init__()
         for title, view in parts:
             if not isinstance(view, TabView):
@@ -38,6 +44,56 @@ class TabbedPage(pn.viewable.Viewer):
         self.tabs = pn.Tabs(*[(title, pn.Row(view.controls(), view.main()))
                               for title, view in self.parts],
                             dynamic=True, sizing_mode="stretch_width")
+        self.folded = False
+        self.url = UrlSync() if sync_url else UrlSync(location=None)
+        if self.url.active:
+            with self.url.hold():
+                refused = self.url.bind(self.tabs, {"active": "tab"})
+                for obj, mapping in self.url_parameters():
+                    refused += self.url.bind(obj, mapping)
+            banner = self._banner()
+            if banner is not None:
+                show_refused(banner, refused)
+            self.url.write_on_load()
+
+    def fold_controls(self) -> None:
+        """Each tab's settings folded into a closed "Settings" card above what it shows (a
+        lecture: the plots get the page's width; a click opens the settings)."""
+        if self.folded:
+            return
+        self.folded = True
+        for index, (title, view) in enumerate(self.parts):
+            card = pn.Card(view.controls(), title="Settings", collapsed=True,
+                           sizing_mode="stretch_width", margin=(4, 10))
+            self.tabs[index] = (title, pn.Column(card, view.main(), sizing_mode="stretch_width"))
+
+    def url_parameters(self) -> list:
+        """Every tab's settings kept in the URL, in the order of the tabs."""
+        return [entry for _, view in self.parts
+                for entry in getattr(view, "url_parameters", lambda: [])()]
+
+    def _banner(self):
+        """Where a refused link is reported: the first tab's playback or message box."""
+        for _, view in self.parts:
+            for name in ("playback", "note", "message"):
+                banner = getattr(view, name, None)
+                if hasattr(banner, "show"):
+                    return banner
+        return None
+
+    def apply_settings(self, query: dict) -> list[str]:
+        """Apply ``query`` ({URL name: text}, a story's scene) as a link would: the tab and
+        every tab's settings it names. Returns the names refused."""
+        if self.url.active:
+            return self.url.apply_bound(query)
+        refused = self.url.apply(self.tabs, {"active": "tab"}, query=query)
+        for obj, mapping in self.url_parameters():
+            refused += self.url.apply(obj, mapping, query=query)
+        return refused
+
+    def player(self):
+        """The open tab's ``Playback`` (None: the tab plays nothing)."""
+        return getattr(self.parts[self.tabs.active][1], "playback", None)
 
     def on_open(self, title: str, callback) -> None:
         """Call ``callback()`` each time the tab ``title`` is opened."""

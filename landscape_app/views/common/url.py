@@ -93,9 +93,10 @@ class UrlSync:
             return {}
         return dict(urllib.parse.parse_qsl(self.location.search.lstrip("?")))
 
-    def apply(self, parameterized, mapping, names=None) -> list[str]:
-        """Set the parameters of ``mapping`` that the link gives; returns the refused names."""
-        query = self.link_values()
+    def apply(self, parameterized, mapping, names=None, query=None) -> list[str]:
+        """Set the parameters of ``mapping`` that ``query`` (default: the link) gives; returns
+        the refused names."""
+        query = self.link_values() if query is None else query
         refused = []
         for name, key in mapping.items():
             if key not in query or (names is not None and name not in names):
@@ -119,6 +120,15 @@ class UrlSync:
         watcher = parameterized.param.watch(lambda *events: self.write(), list(mapping))
         self._bound.append((parameterized, dict(mapping), watcher))
         self._owned.update(mapping.values())
+        return refused
+
+    def apply_bound(self, query: dict) -> list[str]:
+        """Set every bound parameter that ``query`` gives ({query name: text}), in the order
+        they were bound (a story's scene); one write at the end; returns the refused names."""
+        refused = []
+        with self.hold():
+            for obj, mapping, _watcher in list(self._bound):
+                refused += self.apply(obj, mapping, query=query)
         return refused
 
     def unbind(self, parameterized) -> None:
@@ -173,3 +183,13 @@ class UrlSync:
         link's, often partial) address on load, which would otherwise stay in the address bar."""
         if self.location is not None:
             pn.state.onload(self.write)
+
+
+#: a page's Play/Pause settings kept in its URL
+PLAYBACK_URL = ("speed", "frame_rate")
+
+
+def linked(parameterized, names, prefix: str = "") -> tuple:
+    """One entry of a tab view's ``url_parameters()``: parameters ``names`` of
+    ``parameterized`` under the URL names ``prefix + name``."""
+    return parameterized, {name: f"{prefix}{name}" for name in names}

@@ -17,7 +17,7 @@ from ..common import charts, elements
 from ..common.export import download_buttons, figure_html, figure_png
 from ..common.landscape_plot import LandscapePlot
 from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
-from ..common.url import UrlSync, show_refused
+from ..common.url import PLAYBACK_URL, UrlSync, show_refused
 from ..common.widgets import MessageBox, format_number, heading, param_widgets, text_pane
 
 #: frames between two recomputations of ESS (ArviZ) while playing
@@ -77,6 +77,7 @@ class Compare(pn.viewable.Viewer):
         self.url = UrlSync() if sync_url else None
         if self.url is not None and self.url.active:
             refused = self.url.bind(c, {v: k for k, v in URL_PARAMETERS.items()})
+            refused += self.url.bind(self.playback, {p: p for p in PLAYBACK_URL})
             show_refused(self.playback, refused)
             self.url.write_on_load()
         self.redraw(table=True)
@@ -204,6 +205,20 @@ class Compare(pn.viewable.Viewer):
 
     def __panel__(self):
         return pn.Row(self.controls(), self.main())
+
+    def apply_settings(self, query: dict) -> list[str]:
+        """Apply ``query`` ({URL name: text}, a story's scene) as a link would; returns the
+        names refused."""
+        url = self.url or UrlSync(location=None)
+        refused = url.apply(self.comparison, {v: k for k, v in URL_PARAMETERS.items()},
+                            query=query)
+        refused += url.apply(self.playback, {p: p for p in PLAYBACK_URL}, query=query)
+        self.reset()
+        return refused
+
+    def player(self):
+        """The page's Play/Pause (what the lecture's Space key plays and pauses)."""
+        return self.playback
 
     def stop(self):
         self.playback.stop()

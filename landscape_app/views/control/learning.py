@@ -9,6 +9,7 @@ import panel as pn
 
 from ...control.learning import STATUSES
 from ...page_models.control.session import ControlSession
+from ..common.url import linked
 from ..common.widgets import MessageBox, heading, plot_pane, text_pane
 
 STATUS_COLORS = {"initial": "#7f7f7f", "stored": "#1f77b4", "kept": "#2ca02c",
@@ -31,6 +32,7 @@ class LearningView(pn.viewable.Viewer):
         self.table = text_pane("")
         self.status = text_pane("")
         self.note = MessageBox()
+        session.param.watch(lambda event: self._rounds_changed(), "rounds")
         self.redraw()
 
     def _memories(self, data):
@@ -57,17 +59,21 @@ class LearningView(pn.viewable.Viewer):
 
     def learn(self):
         try:
-            round_ = self.model.learn(self.session.start, restarts=self.session.restarts,
-                                      seed=self.session.seed)
+            round_ = self.session.learn()
         except (ValueError, FloatingPointError) as error:
             self.note.show(f"Could not learn: {error}", "danger")
             return
         self.note.show(round_.describe(), "info")
-        self.redraw()
 
     def reset(self):
-        self.model.reset_learning()
-        self.note.clear()
+        self.session.reset_learning()
+
+    def _rounds_changed(self):
+        last = self.session.last_round
+        if last is None:
+            self.note.clear()
+        else:
+            self.note.show(last.describe(), "info")
         self.redraw()
 
     def redraw(self):
@@ -109,6 +115,10 @@ class LearningView(pn.viewable.Viewer):
                 "<div style='max-width:720px'>In brackets: max |ΔT<sub>ij</sub>| since the "
                 "memory was stored. A memory is kept while the network started at ū settles "
                 "within K of it.</div>")
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.session, ["rounds"])]
 
     def controls(self):
         return pn.Column(heading("Iterated learning"), text_pane(

@@ -7,6 +7,7 @@ import panel as pn
 from ...control.multistart import multistart
 from ...page_models.control.session import ControlSession
 from ..common.background import BackgroundJob
+from ..common.url import linked
 from ..common.widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
 from .plane import OUTCOME_COLORS
 
@@ -67,6 +68,10 @@ class MultistartView(pn.viewable.Viewer):
             counts = ", ".join(f"{n} {o}" for o, n in result.counts().items())
             self.summary.value = f"{grid} × {grid} starts on [−{window:g}, {window:g}]²: {counts}."
         self.job.start(work, done)
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.session, self.settings.parameters)]
 
     def controls(self):
         return pn.Column(heading("Multistart"), self.settings, self.button,

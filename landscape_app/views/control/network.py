@@ -9,6 +9,7 @@ from bokeh.palettes import RdBu11
 
 from ...page_models.control.session import NetworkSession
 from ..common.background import BackgroundJob
+from ..common.url import linked
 from ..common.widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
 from .plane import badge
 
@@ -89,6 +90,11 @@ class NetworkView(pn.viewable.Viewer):
             self.states_pipe.send(solution.u)
             self.matrix_pipe.send((solution.xi_inf, self.model.A, bound))
         self.job.start(work, done)
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.session, self.network_widgets.parameters, "network."),
+                linked(self.model, self.model_widgets.parameters, "network.")]
 
     def controls(self):
         return pn.Column(heading("N neurons"), self.network_widgets, self.model_widgets,

@@ -11,6 +11,7 @@ from bokeh.palettes import Viridis256
 from ...page_models.control.session import PRESETS, ControlSession
 from ..common import elements
 from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
+from ..common.url import PLAYBACK_URL, linked
 from ..common.widgets import MessageBox, heading, math_html, param_widgets, plot_pane, text_pane
 
 CUSTOM = "(custom settings)"
@@ -223,6 +224,12 @@ class ControlPlaneView(pn.viewable.Viewer):
         return draw
 
     # -- layout -----------------------------------------------------------------------------------
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.model, self.model_widgets.parameters),
+                linked(self.session, self.session_widgets.parameters),
+                linked(self.playback, PLAYBACK_URL, "plane.")]
+
     def controls(self):
         return pn.Column(heading("Controlled network"), self.preset, self.model_widgets,
                          self.session_widgets, width=320)

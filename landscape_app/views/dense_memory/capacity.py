@@ -9,6 +9,7 @@ from ...dense_memory.capacity import MODELS, dense_capacity
 from ...dense_memory.interactions import k_max, theory_unstable_fraction
 from ...page_models.dense_memory.settings import DenseCapacitySettings
 from ..common.background import BackgroundJob
+from ..common.url import linked
 from ..common.widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
 
 COLORS = {"classical": "#7f7f7f", "polynomial n = 2": "#1f77b4", "polynomial n = 3": "#2ca02c",
@@ -84,6 +85,10 @@ class DenseCapacityView(pn.viewable.Viewer):
         return hv.Overlay(layers).opts(
             logx=True, logy=True, xlim=(1, right), ylim=(FLOOR / 2, 0.7), width=900, height=440,
             legend_position="right", title=f"capacity at N = {n}")
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.settings, self.widgets.parameters, "capacity.")]
 
     def controls(self):
         return pn.Column(heading("Capacity"), self.widgets, self.run_button, self.job.progress,

@@ -9,6 +9,7 @@ from bokeh.palettes import Magma256
 
 from ...page_models.dense_memory.closure import ClosureSession
 from ..common import elements
+from ..common.url import linked
 from ..common.widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
 
 DEFAULT_STARTS = [(-0.6, 0.7), (0.5, 0.6), (0.7, -0.4), (-0.5, -0.6), (0.1, 0.05),
@@ -102,6 +103,10 @@ class ClosureView(pn.viewable.Viewer):
     def _on_tap(self, x=None, y=None):
         if x is not None and y is not None and not self.session.error:
             self._set_starts([*self.starts, (float(x), float(y))])
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.session, self.widgets.parameters, "closure.")]
 
     def controls(self):
         return pn.Column(heading("Closure check"), self.widgets, self.clear, width=320)

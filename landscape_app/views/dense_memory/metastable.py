@@ -6,6 +6,7 @@ import panel as pn
 from ...hopfield import patterns as pattern_sets
 from ...page_models.dense_memory.metastable import BETAS, MetastableStates
 from ..common.pictures import pattern_picture
+from ..common.url import linked
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
 
 
@@ -62,6 +63,10 @@ class MetastableView(pn.viewable.Viewer):
         here = hv.VLine(beta).opts(color="#d62728", line_dash="dashed")
         return (curve * here).opts(width=460, height=260, ylim=(0, count + 0.5),
                                    title="fixed point from this cue, across β")
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.settings, self.widgets.parameters, "metastable.")]
 
     def controls(self):
         return pn.Column(heading("Metastable states"), self.widgets, width=320)

@@ -13,7 +13,7 @@ class DenseMemory(TabbedPage):
     recall beyond the classical capacity, the capacity chart, metastable states and the closure
     check."""
 
-    def __init__(self):
+    def __init__(self, sync_url=False):
         self.slices = EnergySlicesView()
         self.race = RecallRaceView()
         self.capacity = DenseCapacityView()
@@ -21,4 +21,4 @@ class DenseMemory(TabbedPage):
         self.closure = ClosureView()
         super().__init__([("Energy slices", self.slices), ("Beyond capacity", self.race),
                           ("Capacity", self.capacity), ("Metastable states", self.metastable),
-                          ("Closure check", self.closure)])
+                          ("Closure check", self.closure)], sync_url=sync_url)

@@ -7,6 +7,7 @@ import panel as pn
 from ...page_models.dense_memory.race import RecallRace
 from ..common.pictures import pattern_picture
 from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
+from ..common.url import PLAYBACK_URL, linked
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
 
 COLORS = {"classical": "#7f7f7f", "dense": "#d62728"}
@@ -94,6 +95,11 @@ class RecallRaceView(pn.viewable.Viewer):
         self.pipes["cue"].send(self.race.cue.reshape(self.race.SIDE, self.race.SIDE))
         self.playback.show("")
         self.redraw()
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.race, self.widgets.parameters, "race."),
+                linked(self.playback, PLAYBACK_URL, "race.")]
 
     def controls(self):
         return pn.Column(heading("Recall beyond capacity"), self.widgets, width=320)

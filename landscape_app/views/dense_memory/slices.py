@@ -8,6 +8,7 @@ from ...dense_memory.slices import energy_slice
 from ...hopfield.patterns import random_patterns
 from ...page_models.dense_memory.settings import SliceSettings
 from ..common import elements
+from ..common.url import linked
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
 
 NAMES = ("classical", "dense", "modern")
@@ -52,6 +53,10 @@ class EnergySlicesView(pn.viewable.Viewer):
                                           elements.contour_levels_between(0.0, 1.0))
         return (image * contours * elements.diamond_edge() * marks).opts(
             **elements.DIAMOND_LIMITS)
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.settings, self.widgets.parameters, "slice.")]
 
     def controls(self):
         return pn.Column(heading("Energy slices"), self.widgets, width=320)

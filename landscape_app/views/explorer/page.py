@@ -15,7 +15,7 @@ from ..common import elements
 from ..common.export import download_buttons, figure_html, figure_png
 from ..common.landscape_plot import LandscapePlot
 from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
-from ..common.url import UrlSync, show_refused
+from ..common.url import PLAYBACK_URL, UrlSync, show_refused
 from ..common.widgets import (
     MessageBox,
     docstring_html,
@@ -139,20 +139,48 @@ class Explorer(pn.viewable.Viewer):
         self.url = UrlSync()
         if not self.url.active:
             return
+        show_refused(self.playback, self._apply(None, bind=True))
+        self.url.write_on_load()
+
+    def _apply(self, query, bind=False):
+        """The link's (``query=None``) or a scene's settings; with ``bind`` the URL follows
+        the experiment from then on. Returns the refused query names."""
         exp = self.experiment
         mapping = {v: k for k, v in URL_PARAMETERS.items()}
         # the scene first, tuned as if chosen by hand (a hand-written link may give nothing
         # else); then every explicit setting of the link over it, without re-tuning
         with self.url.hold():
-            refused = self.url.apply(exp, mapping, names=("landscape", "expression", "method"))
+            refused = self.url.apply(exp, mapping, names=("landscape", "expression", "method"),
+                                     query=query)
             autotune, exp.autotune = exp.autotune, False
             try:
-                refused += self.url.bind(exp, mapping)
-                refused += self._bind_sampler(apply=True)
+                playback = {p: p for p in PLAYBACK_URL}
+                if bind:
+                    refused += self.url.bind(exp, mapping)
+                    refused += self._bind_sampler(apply=True)
+                    refused += self.url.bind(self.playback, playback)
+                else:
+                    refused += self.url.apply(exp, mapping, query=query)
+                    refused += self.url.apply(self.playback, playback, query=query)
+                    refused += self.url.apply(
+                        exp.sampler, {p: p for p in sampler_specific_parameters(exp.sampler)},
+                        query=query)
             finally:
                 exp.autotune = autotune
-        show_refused(self.playback, refused)
-        self.url.write_on_load()
+        return refused
+
+    def apply_settings(self, query: dict) -> list[str]:
+        """Apply ``query`` ({URL name: text}, a story's scene) as a link would; the chains
+        restart from the new settings. Returns the names refused."""
+        if self.url is None:
+            self.url = UrlSync(location=None)
+        refused = self._apply(query)
+        self.reset()
+        return refused
+
+    def player(self):
+        """The page's Play/Pause (what the lecture's Space key plays and pauses)."""
+        return self.playback
 
     def _bind_sampler(self, apply=False):
         sampler = self.experiment.sampler

@@ -7,6 +7,7 @@ import panel as pn
 from ...hopfield.capacity import ALPHA_CRITICAL, capacity_curve, theory_bit_error
 from ...page_models.hopfield.capacity import CapacitySweepSettings
 from ..common.background import BackgroundJob
+from ..common.url import linked
 from ..common.widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
 
 
@@ -97,6 +98,10 @@ class CapacityView(pn.viewable.Viewer):
         return hv.VLine(ALPHA_CRITICAL).opts(color="#d62728", line_dash="dashed") * hv.Text(
             ALPHA_CRITICAL, y, f" critical α = {ALPHA_CRITICAL}", halign="left").opts(
             color="#d62728")
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.settings, self.widgets.parameters, "capacity.")]
 
     def controls(self):
         return pn.Column(heading("Capacity"), self.widgets, self.run_button, self.progress,

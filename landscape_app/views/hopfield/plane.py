@@ -8,6 +8,7 @@ from ...hopfield.plane import energy_plane
 from ...page_models.hopfield.plane import PlaneSettings
 from ...page_models.hopfield.recall import RecallSession
 from ..common import elements
+from ..common.url import linked
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
 
 
@@ -70,6 +71,10 @@ class EnergyPlaneView(pn.viewable.Viewer):
         contours = elements.contour_lines(plane.a, plane.b, plane.energy)
         return (image * contours * elements.diamond_edge() * line * start * end
                 * corners).opts(**elements.DIAMOND_LIMITS)
+
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.settings, self.widgets.parameters, "plane.")]
 
     def controls(self):
         return pn.Column(heading("Energy plane"), self.widgets, self.refresh_button, width=320)

@@ -9,7 +9,11 @@ import panel as pn
 from ...page_models.hopfield.recall import RecallSession
 from ..common.pictures import pattern_picture
 from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
+from ..common.url import PLAYBACK_URL, linked
 from ..common.widgets import heading, param_widgets, plot_pane, text_pane
+
+#: the recall's settings kept in the page's URL (a bookmark reopens them)
+RECALL_URL = ("source", "n_patterns", "rule", "mode", "threshold", "target", "noise", "seed")
 
 
 def gallery(patterns, session, target):
@@ -28,7 +32,8 @@ def gallery(patterns, session, target):
                     kdims=["x", "y"], vdims=["V"]).opts(
         cmap=["#111111", "#9e9e9e", "#f5f5f5"], clim=(-1, 1),
         frame_height=int(cell * side), frame_width=int(cell * canvas.shape[1]),
-        xaxis=None, yaxis=None, toolbar=None, default_tools=[], fontsize={"title": "10pt"},
+        xaxis=None, yaxis=None, tools=["save"], default_tools=[], toolbar="right",
+        autohide_toolbar=True, fontsize={"title": "10pt"},
         title=f"stored patterns #0…#{len(shown) - 1}{more}\nthe cue comes from #{target}")
 
 
@@ -143,6 +148,10 @@ class RecallView(pn.viewable.Viewer):
             self.redraw(full=True)
 
     # -- layout ----------------------------------------------------------------------------------
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.session, RECALL_URL), linked(self.playback, PLAYBACK_URL)]
+
     def controls(self):
         return pn.Column(heading("Recall"), self.settings, self.target_slider, self.cue_settings,
                          width=320)

@@ -8,6 +8,7 @@ from bokeh.palettes import Magma256
 from ...hopfield.pair import PairEnergy
 from ...page_models.scene import Scene
 from ..common import elements
+from ..common.url import linked
 from ..common.widgets import MessageBox, heading, param_widgets, plot_pane, text_pane
 
 PRESETS = {
@@ -134,6 +135,10 @@ class TwoNeuronsView(pn.viewable.Viewer):
         self.trajectory_pipe.send(elements.stack_paths(paths))
 
     # -- layout -----------------------------------------------------------------------------------
+    def url_parameters(self):
+        """This tab's settings in the page's URL (``common.tabs``)."""
+        return [linked(self.pair, self.settings.parameters, "pair.")]
+
     def controls(self):
         return pn.Column(heading("Two neurons"), self.preset, self.settings, self.clear,
                          width=320)

@@ -1,0 +1,1 @@
+"""The landing page at ``/``: a gallery of the pages and the lecture stories."""
