@@ -162,20 +162,31 @@ def empty_field() -> hv.VectorField:
 
 
 # -- trajectories -------------------------------------------------------------------------------
+#: the streamed layers' sizes (a lecture scales them: ``LandscapePlot.marker_scale``)
+STREAMED_SIZES = {
+    "tails": {"line_width": 1.2},
+    "points": {"size": 5, "line_width": 0.5},
+    "path": {"line_width": 1.5},
+    "accepted": {"size": 8, "line_width": 0.5},
+    "rejected": {"size": 9, "line_width": 2},
+}
+
+
 def stream_styles() -> list:
     """Styles of the streamed layers, registered once as option defaults of their groups:
     options attached to a DynamicMap would be re-applied on every update."""
+    sizes = STREAMED_SIZES
     return [
-        hv.opts.Curve("Trajectories", color=TRAJECTORY_COLOR, line_width=1.2, alpha=0.75,
-                      apply_ranges=False),
-        hv.opts.Points("Chains", color=CURRENT_COLOR, size=5, line_color="black",
-                       line_width=0.5, apply_ranges=False),
-        hv.opts.Curve("Leapfrog", color="#ff7f0e", line_width=1.5, line_dash="dashed",
-                      alpha=0.9, apply_ranges=False),
-        hv.opts.Points("Accepted", color="#2ca02c", marker="circle", size=8,
-                       line_color="black", line_width=0.5, apply_ranges=False),
-        hv.opts.Points("Rejected", color="#d62728", marker="x", size=9, line_width=2,
-                       apply_ranges=False),
+        hv.opts.Curve("Trajectories", color=TRAJECTORY_COLOR, alpha=0.75, apply_ranges=False,
+                      **sizes["tails"]),
+        hv.opts.Points("Chains", color=CURRENT_COLOR, line_color="black", apply_ranges=False,
+                       **sizes["points"]),
+        hv.opts.Curve("Leapfrog", color="#ff7f0e", line_dash="dashed", alpha=0.9,
+                      apply_ranges=False, **sizes["path"]),
+        hv.opts.Points("Accepted", color="#2ca02c", marker="circle", line_color="black",
+                       apply_ranges=False, **sizes["accepted"]),
+        hv.opts.Points("Rejected", color="#d62728", marker="x", apply_ranges=False,
+                       **sizes["rejected"]),
     ]
 
 

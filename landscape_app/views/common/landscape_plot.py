@@ -34,6 +34,9 @@ RENDERER = os.environ.get("LANDSCAPE_APP_RENDERER", "canvas")
 class LandscapePlot(param.Parameterized):
     """Live HoloViews figure of an ``Experiment``; ``push()`` streams its current state."""
 
+    marker_scale = param.Number(1.0, bounds=(0.5, 3.0), precedence=-1,
+                                doc="Chains' markers and lines drawn this many times their "
+                                    "usual size (a lecture's projector: 1.8).")
     show_contours = param.Boolean(True, doc="Draw contour lines of E.")
     show_critical_points = param.Boolean(True, doc="Mark minima (red), maxima (blue), saddles.")
     show_gradient_field = param.Boolean(False, doc="Draw the direction of −∇E.")
@@ -136,6 +139,11 @@ class LandscapePlot(param.Parameterized):
     # -- the chains ------------------------------------------------------------------------------
     def _capture_source(self, role, plot, element):
         """A plot hook remembering the data source HoloViews made for a streamed layer."""
+        glyph = plot.handles.get("glyph")
+        if glyph is not None and self.marker_scale != 1.0:
+            # set from the usual size each time: HoloViews runs the hook on every update
+            for name, usual in elements.STREAMED_SIZES[role].items():
+                setattr(glyph, name, usual * self.marker_scale)
         source = plot.handles.get("source")
         if source is not None and source not in self._sources[role]:
             # named so that tests and the frame-rate benchmark can find them in the page

@@ -160,11 +160,24 @@ def players_of(view) -> list:
     return [v.playback for v in views if getattr(v, "playback", None) is not None]
 
 
+#: chains' markers and lines on a projector, times their usual size
+LECTURE_MARKER_SCALE = 1.8
+
+
 def widen_for_lecture(view) -> None:
-    """Sliders wide enough for their titles in the lecture's larger type."""
+    """Every player at a speed to narrate, its sliders wide enough for their titles in the
+    lecture's larger type; the chains' markers and tails larger (the explorer's and the
+    comparison's landscape plots)."""
     for playback in players_of(view):
         playback.speed_slider.width = 360
         playback.rate_slider.width = 240
+        slow_for_lecture(playback)
+    if hasattr(view, "marker_scale"):  # the comparison's plots made later (new samplers)
+        view.marker_scale = LECTURE_MARKER_SCALE
+    plots = [getattr(view, "plot", None), *getattr(view, "plots", [])]
+    for plot in plots:
+        if hasattr(plot, "marker_scale"):
+            plot.marker_scale = LECTURE_MARKER_SCALE
 
 
 class StoryBar(pn.viewable.Viewer):

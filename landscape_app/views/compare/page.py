@@ -52,6 +52,8 @@ class Compare(pn.viewable.Viewer):
         self.playback = Playback(on_frame=self.advance, on_reset=self.reset,
                                  on_pause=self._on_pause)
         self._frame_count = 0
+        #: the landscape plots' marker size, times the usual (a lecture's: larger)
+        self.marker_scale = 1.0
         self.plots_pane = pn.pane.HoloViews(sizing_mode="fixed")
         self.sampler_params = pn.Accordion(width=320)
         import pandas as pd  # the comparison's table only: kept out of the explorer's start-up
@@ -96,7 +98,8 @@ class Compare(pn.viewable.Viewer):
         experiments = self.comparison.experiments
         size = 420 if len(experiments) > 2 else 520
         self.plots = [LandscapePlot(exp, width=size, height=size - 40, title=exp.method,
-                                    colorbar=False, source_prefix=f"sampler{k}")
+                                    colorbar=False, source_prefix=f"sampler{k}",
+                                    marker_scale=self.marker_scale)
                       for k, exp in enumerate(experiments)]
         # one Layout: HoloViews links the axes of its plots
         self.plots_pane.object = hv.Layout([p.overlay for p in self.plots]).cols(2)
