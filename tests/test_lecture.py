@@ -63,8 +63,9 @@ def _in_basin(positions, minimum, radius=0.25):
 def test_the_samplers_story_shows_what_its_captions_say(stories):
     """Scene 1: gradient descent keeps all 20 chains in the shallow basin (deterministic);
     scene 3: HMC brings about half to the global one in 2,000 steps (measured 10 of 20; the
-    band 6–16 is about ±2 binomial standard deviations); scene 4: annealing ends with at least 16 of 20 in the global one (measured 19 of 20 with
-    this seed; the threshold leaves room for a change in the kernels' floating point)."""
+    band 6–16 is about ±2 binomial standard deviations); scene 4: annealing ends with at
+    least 16 of 20 in the global one (measured 19 of 20 with this seed; the threshold leaves
+    room for a change in the kernels' floating point)."""
     view = _view("explorer")
     story = stories["samplers"]
     view.apply_settings(story.scenes[0].query())
