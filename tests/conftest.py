@@ -125,21 +125,24 @@ def page(chromium_browser):
 
     def on_console(msg):
         if msg.type == "error":
+            page.ws_frames.append(f"CONSOLE ERROR at {page.url}: {msg.text}")
             page.console_errors.append(msg.text)
             page.console_error_pages.append(page.url.split("?")[0])
 
     page.on("console", on_console)
 
     def on_page_error(exc):
+        page.ws_frames.append(f"PAGE ERROR at {page.url}: {exc}")
         page.console_errors.append(str(exc))
         page.console_error_pages.append(page.url.split("?")[0])
 
     page.on("pageerror", on_page_error)
     # the server's messages, kept so that a BokehJS error about a model ("reference … isn't
     # known") can be traced to the message that should have carried that model
-    page.ws_frames = collections.deque(maxlen=400)
+    page.ws_frames = collections.deque(maxlen=4000)
 
     def on_websocket(ws):
+        page.ws_frames.append(f"OPEN {ws.url}")
         ws.on("framereceived", lambda frame: page.ws_frames.append(
             frame if isinstance(frame, str) else frame.decode("utf-8", "replace")))
         ws.on("framesent", lambda frame: page.ws_frames.append(

@@ -40,9 +40,11 @@ def _view(slug):
     from landscape_app.views.control.page import Control
     from landscape_app.views.dense_memory.page import DenseMemory
     from landscape_app.views.hopfield.page import Hopfield
+    from landscape_app.views.synaptic_sampling.page import SynapticSampling
 
     return {"explorer": Explorer, "compare": Compare, "hopfield": Hopfield,
-            "dense-memory": DenseMemory, "control": Control}[slug]()
+            "dense-memory": DenseMemory, "control": Control,
+            "synaptic-sampling": SynapticSampling}[slug]()
 
 
 def test_every_scene_is_accepted_by_its_page(stories):

@@ -44,3 +44,11 @@ def control_page():
     from ..views.control.page import Control
 
     return Control(sync_url=True)
+
+
+@page("synaptic-sampling", "Synaptic sampling",
+      "Reward-based synaptic sampling, with and without CaMKII momentum, over many networks")
+def synaptic_sampling_page():
+    from ..views.synaptic_sampling.page import SynapticSampling
+
+    return SynapticSampling(sync_url=True)

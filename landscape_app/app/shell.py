@@ -64,6 +64,7 @@ def _story_bar(view, slug):
     """The story a lecture tells on this page (``?story=…&scene=…``, else the page's own)."""
     from ..page_models.lecture import load_stories, story_for_page
     from ..views.common.lecture import StoryBar
+    from ..views.common.playback import on_page_loaded
 
     args = pn.state.session_args or {}
 
@@ -91,7 +92,7 @@ def _story_bar(view, slug):
     bar = StoryBar(view, slug, story, scene, url=getattr(view, "url", None))
     # the link's own settings win over the scene's (a lecturer's prepared link)
     link = set(args) - {"lecture", "story", "scene"}
-    pn.state.onload(lambda: bar.show_scene(keep=link))
+    on_page_loaded(lambda: bar.show_scene(keep=link))
     return bar
 
 

@@ -71,6 +71,18 @@ def drawn_by_the_document_owner(method):
     return redraw
 
 
+def on_page_loaded(callback) -> None:
+    """Run ``callback`` once the browser has loaded the page, on the session's event loop.
+
+    With ``--num-threads`` Panel runs ``pn.state.onload`` callbacks on a worker thread; a
+    callback there that changed the page (a story's scene: new sampler widgets, a reset
+    redraw) put new models in the document while the event loop sent its own patches, which
+    counted those models as sent; the event adding them then reached the browser as a bare
+    reference ("reference pNNNN isn't known", /explorer?lecture=1, about one load in fifteen).
+    """
+    pn.state.onload(lambda: pn.state.execute(callback, schedule=True))
+
+
 def _owns(doc) -> bool:
     """Whether this thread may change ``doc``'s model graph: the thread Panel has claimed the
     document for (the event loop's once the session runs, the builder's while it builds).

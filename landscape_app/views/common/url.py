@@ -12,6 +12,8 @@ import urllib.parse
 
 import panel as pn
 
+from .playback import on_page_loaded
+
 #: the message a page shows when some settings of its link could not be applied
 LINK_ERROR = "Some settings in the link were not valid and were ignored: {names}"
 
@@ -182,7 +184,7 @@ class UrlSync:
         """Write the whole query once the page has loaded: the browser reports its own (the
         link's, often partial) address on load, which would otherwise stay in the address bar."""
         if self.location is not None:
-            pn.state.onload(self.write)
+            on_page_loaded(self.write)
 
 
 #: a page's Play/Pause settings kept in its URL

@@ -1,0 +1,1 @@
+"""The /synaptic-sampling page's model (``session.SynapticSamplingSession``)."""

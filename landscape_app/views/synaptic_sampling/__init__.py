@@ -1,0 +1,1 @@
+"""The /synaptic-sampling page (reward networks with and without CaMKII momentum)."""

@@ -1,0 +1,223 @@
+"""/synaptic-sampling: reward-based synaptic sampling with and without CaMKII momentum, many
+networks at once on the two-pathway task (docs/synaptic_sampling.md)."""
+
+import html
+
+import holoviews as hv
+import numpy as np
+import panel as pn
+
+from ...page_models.synaptic_sampling.session import POPULATIONS, SETTINGS, SynapticSamplingSession
+from ...synaptic_sampling import theory
+from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
+from ..common.url import PLAYBACK_URL, UrlSync, show_refused
+from ..common.widgets import heading, param_widgets, plot_pane, text_pane
+
+COLORS = {"plain": "#1f77b4", "CaMKII": "#d62728"}
+GRID = 161
+
+
+class SynapticSampling(pn.viewable.Viewer):
+    """The reward landscape with both populations moving on it, their reward over time, the
+    times to reward, and one network up close."""
+
+    def __init__(self, sync_url=False, **settings):
+        super().__init__()
+        self.session = SynapticSamplingSession(**settings)
+        self.playback = Playback(on_frame=self.advance, on_reset=self.reset)
+        self.playback.param.speed.label = "Speed (ticks per frame)"
+        self.playback.speed = 100
+        self.pipes = {name: hv.streams.Pipe(data=None) for name in
+                      ("positions", "bands", "times", "close_up")}
+        self.background = hv.DynamicMap(self._background, streams=[
+            hv.streams.Params(self.session.settings, ["temperature", "gain", "tau_g", "fair"])])
+        self.landscape = self.background * hv.DynamicMap(self._positions,
+                                                         streams=[self.pipes["positions"]])
+        self.rewards = hv.DynamicMap(self._bands, streams=[self.pipes["bands"]])
+        self.histogram = hv.DynamicMap(self._times, streams=[self.pipes["times"]])
+        self.close_up = hv.DynamicMap(self._close_up, streams=[self.pipes["close_up"]])
+        self.summary = text_pane("")
+        self.widgets = param_widgets(self.session.settings, list(SETTINGS))
+        self.session.settings.param.watch(lambda *e: self.redraw(), list(SETTINGS))
+        self.url = None
+        if sync_url:
+            self.url = UrlSync()
+            if self.url.active:
+                refused = self.url.bind(self.session.settings, {p: p for p in SETTINGS})
+                refused += self.url.bind(self.playback, {p: p for p in PLAYBACK_URL})
+                show_refused(self.playback, refused)
+                self.url.write_on_load()
+        self.redraw()
+
+    # -- plots ------------------------------------------------------------------------------
+    def _background(self, **_):
+        model = self.session.populations["plain"]
+        axis, logp = theory.log_target(model, GRID) if model.temperature > 0 else (
+            theory.reward_grid(model, GRID))
+        logp = logp - logp.max()
+        lo, hi = model.theta_min, model.theta_max
+        image = hv.Image((axis, axis, logp.T), ["θ_A", "θ_B"], "log p*").opts(
+            cmap="viridis", clim=(max(float(logp.min()), -40.0), 0.0), colorbar=True,
+            width=470, height=430, tools=["hover", "save"], toolbar="right",
+            title="log p* of plain sampling, and the networks")
+        contours = hv.operation.contours(image, levels=10, overlaid=False).opts(
+            cmap=["#ffffff"], line_width=0.8, alpha=0.5, show_legend=False)
+        retracted = (hv.VSpan(lo, 0.0) * hv.HSpan(lo, 0.0)).opts(
+            hv.opts.VSpan(color="#888888", alpha=0.18), hv.opts.HSpan(color="#888888",
+                                                                       alpha=0.18))
+        label = hv.Text(lo + 0.1, hi - 0.3, "grey: retracted (θ ≤ 0, w = 0)",
+                        halign="left").opts(text_color="white", text_font_size="10pt")
+        found = theory.modes(model) if model.temperature > 0 else []
+        names = ["global", "second", "third"]
+        marks = hv.Points([(m["theta"][0], m["theta"][1], names[i] if i < 3 else "")
+                           for i, m in enumerate(found[:3])], ["θ_A", "θ_B"], "mode").opts(
+            marker="star", size=16, color="#ffd700", line_color="black")
+        return image * contours * retracted * label * marks
+
+    def _positions(self, data):
+        layers = []
+        for name in POPULATIONS:
+            points = data[name] if data else np.empty((0, 2))
+            # plain as rings over CaMKII's dots: both start from the same θ(0) (one seed)
+            style = (dict(fill_alpha=0.0, size=7, line_width=1.2) if name == "plain" else
+                     dict(size=4, alpha=0.8, line_width=0))
+            layers.append(hv.Points(points, ["θ_A", "θ_B"], label=name).opts(
+                color=COLORS[name], **style))
+        return hv.Overlay(layers).opts(legend_position="bottom_right")
+
+    def _bands(self, data):
+        layers = []
+        for name in POPULATIONS:
+            band = data[name] if data else np.zeros((1, 4))
+            layers.append(hv.Area((band[:, 0], band[:, 1], band[:, 3]), "tick",
+                                  ["R", "R_hi"]).opts(color=COLORS[name], alpha=0.2,
+                                                      framewise=True))
+            layers.append(hv.Curve((band[:, 0], band[:, 2]), "tick", "R",
+                                   label=f"{name} (median)").opts(color=COLORS[name],
+                                                                  line_width=2.5,
+                                                                  framewise=True))
+        level = self.session.settings.reward_level * self.session.populations[
+            "plain"]._task.best_reward()
+        layers.append(hv.HLine(level).opts(color="black", line_dash="dashed", line_width=1))
+        return hv.Overlay(layers).opts(
+            width=420, height=215, ylim=(0, 1.02), legend_position="bottom_right",
+            title="reward R(θ): median, quartiles")
+
+    def _times(self, data):
+        layers = []
+        top = max([1.0] + [float(v.max()) for v in (data or {}).values() if len(v)])
+        edges = np.linspace(0, top, 31)
+        for name in POPULATIONS:
+            values = data[name] if data else np.empty(0)
+            counts, _ = np.histogram(values, bins=edges)
+            layers.append(hv.Histogram((edges, counts), kdims=["ticks to reward"],
+                                       vdims=["networks"], label=name).opts(
+                color=COLORS[name], alpha=0.5, line_color=None, framewise=True))
+        return hv.Overlay(layers).opts(width=420, height=215, legend_position="top_right",
+                                       title="time to the reward level (dashed)")
+
+    def _close_up(self, data):
+        tick = np.array(data["tick"]) if data else np.zeros(1)
+
+        def curve(key, label, color, dim):
+            values = np.array(data[key]) if data else np.zeros(1)
+            return hv.Curve((tick, values), "tick", dim, label=label).opts(color=color,
+                                                                           line_width=2,
+                                                                           framewise=True)
+        theta = (curve("theta_a", "θ_A", "#2ca02c", "θ") * curve("theta_b", "θ_B", "#9467bd",
+                                                                   "θ")
+                 * hv.HLine(0).opts(color="#888888", line_dash="dotted")).opts(
+            width=445, height=190, legend_position="right",
+            title="one CaMKII network: θ (≤ 0 retracted)")
+        weights = (curve("w_a", "w_A", "#2ca02c", "w") * curve("w_b", "w_B", "#9467bd",
+                                                                 "w")).opts(
+            width=445, height=190, legend_position="right", title="its weights w")
+        traces = (curve("g_a", "g_A", "#2ca02c", "trace") * curve("g_b", "g_B", "#9467bd",
+                                                                    "trace")
+                  * curve("e_a", "e_A", "#98df8a", "trace")
+                  * curve("e_b", "e_B", "#c5b0d5", "trace")).opts(
+            width=445, height=190, legend_position="right",
+            title="its CaMKII trace g, eligibility e")
+        raster = np.array(data["raster"]) if data and len(data["raster"]) else np.zeros((0, 2))
+        spikes = hv.Scatter(raster, "tick", "output").opts(
+            marker="dash", angle=90, size=10, color="black", framewise=True, width=445, height=190,
+            ylim=(-0.5, 1.5), yticks=[(0, "0 (paid)"), (1, "1")],
+            title="its output spikes (last 400 ticks)")
+        return hv.Layout([theta, weights, traces, spikes]).cols(2)
+
+    # -- frames -----------------------------------------------------------------------------
+    def advance(self, n_ticks: int):
+        """Step both populations (the numerics); returns the function that draws."""
+        try:
+            self.session.advance(n_ticks)
+        except ValueError as error:
+            message = str(error)
+
+            def report():
+                self.playback.pause()
+                self.playback.show(f"Stopped: {message}", "danger")
+            return report
+        return self.redraw
+
+    def reset(self):
+        self.session.reset()
+        self.redraw()
+
+    @drawn_by_the_document_owner
+    def redraw(self):
+        session = self.session
+        with frozen_document(), pn.io.hold():
+            self.pipes["positions"].send(session.positions())
+            self.pipes["bands"].send(session.reward_bands())
+            self.pipes["times"].send(session.times_to_reward())
+            close = {k: list(v) for k, v in session.close_up.items()}
+            close["raster"] = list(session.raster)
+            self.pipes["close_up"].send(close)
+            self.playback.step = session.ticks
+            self.summary.value = self._summary_html()
+
+    def _summary_html(self) -> str:
+        s = self.session.settings
+        rows = []
+        for name, values in self.session.summary().items():
+            q = ", ".join("–" if np.isnan(v) else f"{v:.0f}" for v in values["quartiles"])
+            rows.append(f"<tr><td style='color:{COLORS[name]}'><b>{name}</b></td>"
+                        f"<td>{values['reached']:.0%}</td><td>{q}</td></tr>")
+        camkii = self.session.populations["CaMKII"]
+        return (f"<small>{s.n_networks} networks each; CaMKII: c_g = {camkii.c_g:.3g} "
+                f"({html.escape(s.fair)}), effective gain c_g·τ_g = "
+                f"{camkii.effective_gain:.3g}; plain: c = {s.gain:.3g}.</small>"
+                "<table style='font-size:0.9em'><tr><th></th><th>reached</th>"
+                "<th>ticks to reward (quartiles)</th></tr>" + "".join(rows) + "</table>")
+
+    # -- page -------------------------------------------------------------------------------
+    def apply_settings(self, query: dict) -> list[str]:
+        url = self.url or UrlSync(location=None)
+        refused = url.apply(self.session.settings, {p: p for p in SETTINGS}, query=query)
+        refused += url.apply(self.playback, {p: p for p in PLAYBACK_URL}, query=query)
+        self.reset()
+        return refused
+
+    def player(self):
+        return self.playback
+
+    def controls(self):
+        return pn.Column(heading("Networks"), self.widgets, self.summary,
+                         sizing_mode="stretch_width")
+
+    def main(self):
+        intro = text_pane(
+            "<p>Each dot is one network learning the <i>two-pathway</i> task: growing synapse "
+            "A (the stronger input) or B makes the paid output win. <b>Plain</b> synaptic "
+            "sampling follows the reward gradient directly; <b>CaMKII</b> filters it over "
+            "τ_g (momentum). One tick is 100 ms; β is sped up 1,000× "
+            "(docs/synaptic_sampling.md).</p>", sizing_mode="stretch_width")
+        right = pn.Column(plot_pane(self.rewards), plot_pane(self.histogram))
+        return pn.Column(intro, self.playback, pn.Row(plot_pane(self.landscape), right),
+                         plot_pane(self.close_up), sizing_mode="stretch_width")
+
+    def __panel__(self):
+        return pn.Row(self.controls(), self.main())
+
+    def stop(self):
+        self.playback.stop()

@@ -1,0 +1,73 @@
+"""The /synaptic-sampling page: built, stepped, settings applied and refused, two sessions
+apart; GUI-free page model driven as a notebook would."""
+
+import numpy as np
+import panel as pn
+from bokeh.document import Document
+
+from landscape_app.page_models.synaptic_sampling.session import SynapticSamplingSession
+from landscape_app.views.synaptic_sampling.page import SynapticSampling
+
+
+def _rendered(view):
+    doc = Document()
+    pn.state.curdoc = doc
+    pn.panel(view).get_root(doc)
+    return view
+
+
+def test_the_session_steps_both_populations_and_reports_them():
+    session = SynapticSamplingSession(n_networks=40, fair="same c_g")
+    session.advance(600)
+    bands = session.reward_bands()
+    assert set(bands) == {"plain", "CaMKII"}
+    assert bands["CaMKII"].shape == (2, 4) and bands["CaMKII"][-1, 0] == 600
+    # quartiles ordered; same c_g learns within 600 ticks in most networks (test_synaptic_
+    # sampling: median 384 ticks over 250 networks)
+    q = bands["CaMKII"][-1, 1:]
+    assert q[0] <= q[1] <= q[2]
+    assert session.summary()["CaMKII"]["reached"] > 0.5
+    assert session.positions()["plain"].shape == (40, 2)
+    assert len(session.raster) == 400 and {w for _, w in session.raster} <= {0, 1}
+    assert len(session.close_up["tick"]) == 2
+
+
+def test_a_settings_change_starts_both_populations_again():
+    session = SynapticSamplingSession(n_networks=20)
+    session.advance(100)
+    session.settings.temperature = 0.3
+    assert session.ticks == 0 and session.populations["plain"].temperature == 0.3
+    session.settings.fair = "same c_g"
+    assert session.populations["CaMKII"].c_g == session.settings.gain
+
+
+def test_the_page_plays_and_applies_a_scene():
+    view = _rendered(SynapticSampling(n_networks=30))
+    draw = view.advance(50)
+    draw()
+    assert view.playback.step == 50
+    assert view.apply_settings({"fair": "same c_g", "temperature": "0.2"}) == []
+    assert view.session.settings.fair == "same c_g" and view.playback.step == 0
+    assert set(view.apply_settings({"temperature": "-1", "beta": "x"})) == {"beta",
+                                                                           "temperature"}
+    assert "reached" in view.summary.value
+    view.stop()
+
+
+def test_a_failing_frame_is_reported_and_the_page_lives_on():
+    view = _rendered(SynapticSampling(n_networks=10))
+    view.session.populations["plain"].state[0][:] = np.nan  # a broken state: not finite
+    draw = view.advance(5)
+    draw()
+    assert "diverged at step" in view.playback.message
+    view.reset()
+    view.advance(5)()
+    assert view.playback.step == 5
+    view.stop()
+
+
+def test_two_pages_share_nothing():
+    a, b = SynapticSampling(n_networks=10), SynapticSampling(n_networks=10)
+    a.session.settings.temperature = 0.5
+    assert b.session.settings.temperature == 0.1
+    assert a.session.populations["plain"] is not b.session.populations["plain"]
