@@ -11,6 +11,7 @@ from .control import control_table, run_control_benchmarks
 from .dense_memory import run_dense_benchmarks
 from .hopfield import run_hopfield_benchmarks
 from .kernels import run_kernel_benchmarks
+from .synaptic_sampling import run_synaptic_benchmarks, synaptic_table
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -49,8 +50,8 @@ def _dense_table(rows):
     return "\n".join(lines)
 
 
-SECTIONS = ("kernels", "hopfield", "dense_memory", "control", "cold_start", "app", "first_use",
-            "classroom")
+SECTIONS = ("kernels", "hopfield", "dense_memory", "control", "synaptic_sampling", "cold_start",
+            "app", "first_use", "classroom")
 
 
 def _classroom(quick):
@@ -98,6 +99,9 @@ def main(argv=None):
     if "control" in only:
         results["control"] = run_control_benchmarks(quick=args.quick)
         print(control_table(results["control"]), flush=True)
+    if "synaptic_sampling" in only:
+        results["synaptic_sampling"] = run_synaptic_benchmarks(quick=args.quick)
+        print(synaptic_table(results["synaptic_sampling"]), flush=True)
     if "cold_start" in only:
         cold = measure_cold_start()
         print(f"cold start (first 100-step HMC run, 1000 chains, fresh process): "

@@ -119,6 +119,16 @@ def _control():
                        horizon=3).solve(np.zeros(4), restarts=1, seed=0)
 
 
+def _synaptic_sampling():
+    from .kernels.synaptic_sampling import quadratic_reward_kernel
+    from .synaptic_sampling import RewardNetworks
+
+    for exact in (False, True):
+        RewardNetworks(n_networks=2, exact_gradient=exact).advance(2, thin=1)
+    quadratic_reward_kernel(np.zeros(2), np.zeros(2), np.eye(2),
+                            np.array([1.0, 0, 0, 1, 1, 1, -1, 1, 1]), 1, np.empty((2, 2)))
+
+
 #: (label, function) in the order the progress bar shows them
 TASKS: list[tuple[str, Callable[[], None]]] = [
     *[(f"sampler {name}", _sampler(name)) for name in METHODS],
@@ -127,6 +137,7 @@ TASKS: list[tuple[str, Callable[[], None]]] = [
     ("dense memories", _dense_memory),
     ("state-dependent couplings", _couplings),
     ("optimal control", _control),
+    ("synaptic sampling", _synaptic_sampling),
 ]
 
 

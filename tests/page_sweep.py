@@ -18,9 +18,10 @@ def render(view):
 
 def visit_every_page(report=lambda label: None):
     from landscape_app.views import Compare, Control, DenseMemory, Explorer, Hopfield
+    from landscape_app.views.synaptic_sampling.page import SynapticSampling
 
     hv.extension("bokeh", logo=False)
-    for cls in (Explorer, Compare):
+    for cls in (Explorer, Compare, SynapticSampling):
         view = render(cls())
         report(f"{cls.__name__} rendered")
         view.playback.frame()

@@ -166,3 +166,42 @@ def test_a_redraw_asked_on_a_worker_thread_runs_on_the_documents_thread():
     with set_curdoc(doc):
         view.redraw("owner")
     assert view.ran_on == [("owner", threading.get_ident())]
+
+
+def test_work_on_page_load_is_handed_to_the_event_loop(monkeypatch):
+    """With ``--num-threads`` Panel runs ``onload`` callbacks on a worker thread; a story's
+    scene applied there changed the page beside the event loop and the browser was sent a
+    bare reference ("reference pNNNN isn't known", CI stop 24; about 1 load of
+    /explorer?lecture=1 in 15). ``on_page_loaded`` work is now a next-tick callback of the
+    session: it does not run on the worker."""
+    import weakref
+
+    import panel as pn
+    from panel.io.state import set_curdoc
+
+    from landscape_app.views.common.playback import on_page_loaded
+
+    loaded = []
+    monkeypatch.setattr(pn.state, "onload", lambda callback, threaded=False:
+                        loaded.append(callback))
+    ran = []
+    on_page_loaded(lambda: ran.append(threading.get_ident()))
+
+    class SessionContext:  # stands for a served session's
+        id = "s"
+        session = None
+
+    doc = Document()
+    context = SessionContext()
+    doc._session_context = weakref.ref(context)
+    scheduled_before = len(doc.session_callbacks)
+
+    def on_worker():  # as Panel's _on_load does on its pool
+        with set_curdoc(doc):
+            loaded[0]()
+
+    worker = threading.Thread(target=on_worker)
+    worker.start()
+    worker.join(timeout=10)
+    assert ran == []
+    assert len(doc.session_callbacks) == scheduled_before + 1

@@ -148,7 +148,7 @@ def test_annealing_ends_in_the_global_optimum_and_fixed_temperature_keeps_explor
 def test_a_run_is_reproducible_for_a_seed_and_the_records_are_consistent():
     a = RewardNetworks(n_networks=50, seed=4)
     b = RewardNetworks(n_networks=50, seed=4)
-    ra, rb = a.advance(500, thin=10), b.advance(500, thin=10)
+    ra, rb = a.advance(500, thin=10, watch=50), b.advance(500, thin=10, watch=50)
     np.testing.assert_array_equal(a.theta, b.theta)
     np.testing.assert_array_equal(ra.spikes, rb.spikes)
     assert ra.reward.shape == (51, 50) and ra.pair.shape == (51, 50, 2)
@@ -158,7 +158,7 @@ def test_a_run_is_reproducible_for_a_seed_and_the_records_are_consistent():
         a.the_task(), a.theta, a.w0, a.theta0), rtol=1e-9)
     # retracted synapses weigh nothing
     assert np.all(a.weights()[a.theta <= 0] == 0)
-    assert set(np.unique(ra.spikes)) <= {0, 1}
+    assert ra.spikes.shape == (50, 500) and set(np.unique(ra.spikes)) <= {0, 1}
 
 
 def test_the_gradient_estimate_averages_to_the_reward_gradient_times_its_gain():

@@ -30,34 +30,18 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .fastmath import JIT
-from .rng import _GAMMA, _half_open_unit, _mix64, _open_unit
+from .chains import n_tiles, tile_range
+from .fastmath import JIT, fast_exp
+from .rng import fill_normal_pairs, fill_uniforms
 
 #: gradient modes of ``reward_network_kernel``
 SAMPLED, EXACT = 0, 1
 
 
 @njit(inline="always", **JIT)
-def _uniform(streams, n):
-    s = streams[n] + _GAMMA
-    streams[n] = s
-    return _half_open_unit(_mix64(s))
-
-
-@njit(inline="always", **JIT)
-def _normal(streams, n):
-    """One N(0, 1) (Box–Muller, the cosine branch: two draws per normal keeps it simple)."""
-    s1 = streams[n] + _GAMMA
-    s2 = s1 + _GAMMA
-    streams[n] = s2
-    radius = math.sqrt(-2.0 * math.log(_open_unit(_mix64(s1))))
-    return radius * math.cos(2.0 * math.pi * _half_open_unit(_mix64(s2)))
-
-
-@njit(inline="always", **JIT)
 def weight(theta, w0, theta0):
     """w = w₀ exp(θ − θ₀) for θ > 0, 0 for a retracted synapse (θ ≤ 0)."""
-    return w0 * math.exp(theta - theta0) if theta > 0.0 else 0.0
+    return w0 * fast_exp(theta - theta0) if theta > 0.0 else 0.0
 
 
 @njit(inline="always", **JIT)
@@ -69,7 +53,7 @@ def update_synapse(theta, g, grad, temperature, noise, settings):
     """
     beta, c_prior, mu, gain, tau_g, g_clip, theta_min, theta_max, dt = settings
     if tau_g > 0.0:
-        g = g + dt * (grad - g / tau_g)
+        g = g + dt * grad - (dt / tau_g) * g
         g = min(max(g, -g_clip), g_clip)
         drive = gain * g
     else:
@@ -81,45 +65,62 @@ def update_synapse(theta, g, grad, temperature, noise, settings):
 
 
 @njit(inline="always", **JIT)
-def _policy(theta, task_bias, inputs, cue, w0, theta0, n, pi):
-    """π = softmax(u) of network n for cue ``cue`` into ``pi`` (n_out,)."""
-    n_out, n_in = theta.shape[1], theta.shape[2]
-    top = -1e300
+def _policy(w, bias, x, n_in, pi, top, total):
+    """π = softmax(u) of every lane: u_k = b_k + Σ_i w[k·n_in + i] x_i; ``w`` (S, m), ``x``
+    (n_in, m), ``pi`` (n_out, m); ``top``, ``total`` (m,) scratch."""
+    n_out, m = pi.shape
+    for j in range(m):
+        top[j] = -1e300
+        total[j] = 0.0
     for k in range(n_out):
-        u = task_bias[k]
+        for j in range(m):
+            pi[k, j] = bias[k]
         for i in range(n_in):
-            u += weight(theta[n, k, i], w0, theta0) * inputs[cue, i]
-        pi[k] = u
-        top = max(top, u)
-    total = 0.0
+            s = k * n_in + i
+            for j in range(m):
+                pi[k, j] += w[s, j] * x[i, j]
+        for j in range(m):
+            top[j] = max(top[j], pi[k, j])
     for k in range(n_out):
-        pi[k] = math.exp(pi[k] - top)
-        total += pi[k]
+        for j in range(m):
+            pi[k, j] = fast_exp(pi[k, j] - top[j])
+            total[j] += pi[k, j]
+    for j in range(m):
+        total[j] = 1.0 / total[j]
     for k in range(n_out):
-        pi[k] /= total
+        for j in range(m):
+            pi[k, j] *= total[j]
 
 
 @njit(inline="always", **JIT)
-def _expected_reward(theta, task, w0, theta0, n, pi, grad, want_grad):
-    """R(θ) of network n; with ``want_grad`` also ∂R/∂θ into ``grad`` (n_out, n_in)."""
+def _expected_reward(w, task, n_in, x, pi, top, total, mean, value, grad, want_grad):
+    """R(θ) of every lane into ``value`` (m,); with ``want_grad`` ∂R/∂θ into ``grad`` (S, m).
+    ``x``, ``mean``: scratch."""
     bias, inputs, rewards, cue_probs = task
-    n_out, n_in = theta.shape[1], theta.shape[2]
+    n_out, m = pi.shape
+    for j in range(m):
+        value[j] = 0.0
     if want_grad:
         grad[:, :] = 0.0
-    value = 0.0
     for c in range(inputs.shape[0]):
-        _policy(theta, bias, inputs, c, w0, theta0, n, pi)
-        mean = 0.0
+        for i in range(n_in):
+            for j in range(m):
+                x[i, j] = inputs[c, i]
+        _policy(w, bias, x, n_in, pi, top, total)
+        for j in range(m):
+            mean[j] = 0.0
         for k in range(n_out):
-            mean += pi[k] * rewards[c, k]
-        value += cue_probs[c] * mean
+            for j in range(m):
+                mean[j] += pi[k, j] * rewards[c, k]
+        for j in range(m):
+            value[j] += cue_probs[c] * mean[j]
         if want_grad:
             for k in range(n_out):
-                advantage = cue_probs[c] * pi[k] * (rewards[c, k] - mean)
                 for i in range(n_in):
-                    grad[k, i] += (advantage * inputs[c, i]
-                                   * weight(theta[n, k, i], w0, theta0))
-    return value
+                    s = k * n_in + i
+                    for j in range(m):
+                        grad[s, j] += (cue_probs[c] * pi[k, j] * (rewards[c, k] - mean[j])
+                                       * inputs[c, i] * w[s, j])
 
 
 @njit(cache=True, nogil=True, parallel=True, **JIT)
@@ -133,8 +134,12 @@ def reward_network_kernel(state, task, plastic, temperatures, settings, network,
     settings: ``update_synapse``'s settings; ``network``: (w₀, θ₀, τ_e, τ_b, trial_ticks,
         mode (SAMPLED/EXACT), level, first_tick, thin).
     records: reward (n_rec, n_net) R(θ) every ``thin`` ticks (row 0: before the first tick),
-        pair (n_rec, n_net, 2) the first two plastic synapses' θ, spikes (n_ticks, n_net) int8
-        the winner of each tick (−1 in EXACT mode).
+        pair (n_rec, n_net, 2) the first two plastic synapses' θ, spikes (n_watched, n_ticks)
+        int8 the winner of each tick of the first n_watched networks (−1 in EXACT mode).
+
+    Networks run in tiles (``chains.TILE``): a tile's state is a few small arrays, synapse by
+    network, and every update is a loop over the tile's networks, which LLVM vectorises; each
+    network draws from its own stream, so results do not depend on the tiling.
     """
     theta, elig, g, baseline, cue, cue_left, streams, first_hit, diverged_at = state
     bias, inputs, rewards, cue_probs = task
@@ -142,81 +147,164 @@ def reward_network_kernel(state, task, plastic, temperatures, settings, network,
     reward_rec, pair_rec, spike_rec = records
     dt = settings[8]
     n_net, n_out, n_in = theta.shape
+    n_syn = n_out * n_in
+    n_cues = inputs.shape[0]
     n_ticks = temperatures.shape[0]
+    n_watched = spike_rec.shape[0]
     thin_i = int(thin)
     first = int(first_tick)
-    pair_k = np.empty(2, np.int64)
-    pair_i = np.empty(2, np.int64)
-    found = 0
-    for k in range(n_out):
-        for i in range(n_in):
-            if plastic[k, i] and found < 2:
-                pair_k[found] = k
-                pair_i[found] = i
-                found += 1
-    for n in prange(n_net):
-        pi = np.empty(n_out)
-        grad = np.empty((n_out, n_in))
-        value = _expected_reward(theta, task, w0, theta0, n, pi, grad, False)
-        reward_rec[0, n] = value
-        for j in range(found):
-            pair_rec[0, n, j] = theta[n, pair_k[j], pair_i[j]]
-        if first_hit[n] < 0 and value >= level:
-            first_hit[n] = first
+    trial = int(trial_ticks)
+    decay = 1.0 - dt / tau_e
+    rate_b = dt / tau_b
+    flat_plastic = plastic.ravel()
+    n_plastic = 0
+    for s in range(n_syn):
+        if flat_plastic[s]:
+            n_plastic += 1
+    plastic_list = np.empty(n_plastic, np.int64)
+    n_plastic = 0
+    for s in range(n_syn):
+        if flat_plastic[s]:
+            plastic_list[n_plastic] = s
+            n_plastic += 1
+    n_pair = min(2, n_plastic)
+    cumulative = np.cumsum(cue_probs)
+    for tile in prange(n_tiles(n_net)):
+        lo, hi = tile_range(tile, n_net)
+        m = hi - lo
+        th = np.empty((n_syn, m))
+        el = np.empty((n_syn, m))
+        gg = np.empty((n_syn, m))
+        w = np.empty((n_syn, m))
+        grad = np.empty((n_syn, m))
+        for s in range(n_syn):
+            for j in range(m):
+                th[s, j] = theta[lo + j, s // n_in, s % n_in]
+                el[s, j] = elig[lo + j, s // n_in, s % n_in]
+                gg[s, j] = g[lo + j, s // n_in, s % n_in]
+                w[s, j] = weight(th[s, j], w0, theta0)
+        base = baseline[lo:hi].copy()
+        tcue = np.empty(m, np.int64)
+        left = np.empty(m, np.int64)
+        for j in range(m):
+            tcue[j] = int(cue[lo + j])
+            left[j] = int(cue_left[lo + j])
+        tstream = streams[lo:hi].copy()
+        hit = first_hit[lo:hi].copy()
+        dead = diverged_at[lo:hi].copy()
+        x = np.empty((n_in, m))  # the current cue's rates
+        xr = np.empty((n_in, m))  # scratch of R(θ), cue by cue
+        pi = np.empty((n_out, m))
+        top = np.empty(m)
+        total = np.empty(m)
+        mean = np.empty(m)
+        value = np.empty(m)
+        u = np.empty(m)
+        n1 = np.empty(m)
+        n2 = np.empty(m)
+        winner = np.empty(m, np.int64)
+        dopamine = np.empty(m)
+        _expected_reward(w, task, n_in, xr, pi, top, total, mean, value, grad, False)
+        for j in range(m):
+            reward_rec[0, lo + j] = value[j]
+            for q in range(n_pair):
+                pair_rec[0, lo + j, q] = th[plastic_list[q], j]
+            if hit[j] < 0 and value[j] >= level:
+                hit[j] = first
+        if mode == SAMPLED:  # the current cue's rates
+            for i in range(n_in):
+                for j in range(m):
+                    x[i, j] = inputs[tcue[j], i]
+        until_record = thin_i  # a countdown: no integer division per tick
         for t in range(n_ticks):
-            if diverged_at[n] >= 0:
-                break
             temperature = temperatures[t]
             if mode == SAMPLED:
-                if cue_left[n] <= 0:
-                    u = _uniform(streams, n)
-                    c = 0
-                    acc = cue_probs[0]
-                    while u >= acc and c < cue_probs.shape[0] - 1:
-                        c += 1
-                        acc += cue_probs[c]
-                    cue[n] = c
-                    cue_left[n] = trial_ticks
-                cue_left[n] -= 1
-                c = int(cue[n])
-                _policy(theta, bias, inputs, c, w0, theta0, n, pi)
-                u = _uniform(streams, n)
-                winner = 0
-                acc = pi[0]
-                while u >= acc and winner < n_out - 1:
-                    winner += 1
-                    acc += pi[winner]
-                spike_rec[t, n] = winner
-                r = rewards[c, winner]
-                dopamine = r - baseline[n]
-                baseline[n] += dt * (r - baseline[n]) / tau_b
-                decay = 1.0 - dt / tau_e
-                for k in range(n_out):
-                    post = (1.0 if k == winner else 0.0) - pi[k]
+                if left[0] <= 0 or left[m - 1] <= 0:  # networks start trials together
+                    fill_uniforms(tstream, u)
+                    for j in range(m):
+                        c = 0
+                        for q in range(n_cues - 1):
+                            c += 1 if u[j] >= cumulative[q] else 0
+                        tcue[j] = c
+                        left[j] = trial
                     for i in range(n_in):
-                        w = weight(theta[n, k, i], w0, theta0)
-                        elig[n, k, i] = elig[n, k, i] * decay + post * inputs[c, i] * w
-                        grad[k, i] = dopamine * elig[n, k, i]
+                        for j in range(m):
+                            x[i, j] = inputs[tcue[j], i]
+                for j in range(m):
+                    left[j] -= 1
+                _policy(w, bias, x, n_in, pi, top, total)
+                fill_uniforms(tstream, u)
+                for j in range(m):  # the WTA spike: u ∈ (0, 1] against the cumulative π
+                    winner[j] = 0
+                    top[j] = 0.0
+                for k in range(n_out - 1):
+                    for j in range(m):
+                        top[j] += pi[k, j]
+                        winner[j] += 1 if u[j] > top[j] else 0
+                for j in range(m):
+                    r = rewards[tcue[j], winner[j]]
+                    dopamine[j] = r - base[j]
+                    base[j] += rate_b * (r - base[j])
+                for k in range(n_out):
+                    for i in range(n_in):
+                        s = k * n_in + i
+                        for j in range(m):
+                            post = (1.0 if winner[j] == k else 0.0) - pi[k, j]
+                            el[s, j] = el[s, j] * decay + post * x[i, j] * w[s, j]
+                            grad[s, j] = dopamine[j] * el[s, j]
             else:
-                spike_rec[t, n] = -1
-                _expected_reward(theta, task, w0, theta0, n, pi, grad, True)
-            for k in range(n_out):
-                for i in range(n_in):
-                    if plastic[k, i]:
-                        noise = _normal(streams, n) if temperature > 0.0 else 0.0
-                        theta[n, k, i], g[n, k, i] = update_synapse(
-                            theta[n, k, i], g[n, k, i], grad[k, i], temperature, noise,
-                            settings)
-                        if not (math.isfinite(theta[n, k, i]) and math.isfinite(g[n, k, i])):
-                            diverged_at[n] = first + t
-            value = _expected_reward(theta, task, w0, theta0, n, pi, grad, False)
-            if first_hit[n] < 0 and value >= level:
-                first_hit[n] = first + t + 1
-            if (t + 1) % thin_i == 0:
+                _expected_reward(w, task, n_in, xr, pi, top, total, mean, value, grad, True)
+                for j in range(m):
+                    winner[j] = -1
+            for q in range(n_plastic):
+                s = plastic_list[q]
+                if temperature > 0.0:
+                    if q % 2 == 0:
+                        fill_normal_pairs(tstream, n1, n2)
+                    noise = n1 if q % 2 == 0 else n2
+                else:
+                    noise = n1
+                    for j in range(m):
+                        n1[j] = 0.0
+                for j in range(m):
+                    new_theta, new_g = update_synapse(th[s, j], gg[s, j], grad[s, j],
+                                                      temperature, noise[j], settings)
+                    th[s, j] = new_theta
+                    gg[s, j] = new_g
+                    w[s, j] = weight(new_theta, w0, theta0)
+            for q in range(n_plastic):
+                s = plastic_list[q]
+                for j in range(m):
+                    if dead[j] < 0 and not (math.isfinite(th[s, j])
+                                            and math.isfinite(gg[s, j])):
+                        dead[j] = first + t
+            _expected_reward(w, task, n_in, xr, pi, top, total, mean, value, grad, False)
+            for j in range(m):
+                if hit[j] < 0 and value[j] >= level:
+                    hit[j] = first + t + 1
+            for j in range(m):
+                if lo + j < n_watched:
+                    spike_rec[lo + j, t] = winner[j]
+            until_record -= 1
+            if until_record == 0:
+                until_record = thin_i
                 row = (t + 1) // thin_i
-                reward_rec[row, n] = value
-                for j in range(found):
-                    pair_rec[row, n, j] = theta[n, pair_k[j], pair_i[j]]
+                for j in range(m):
+                    reward_rec[row, lo + j] = value[j]
+                    for q in range(n_pair):
+                        pair_rec[row, lo + j, q] = th[plastic_list[q], j]
+        for s in range(n_syn):
+            for j in range(m):
+                theta[lo + j, s // n_in, s % n_in] = th[s, j]
+                elig[lo + j, s // n_in, s % n_in] = el[s, j]
+                g[lo + j, s // n_in, s % n_in] = gg[s, j]
+        for j in range(m):
+            baseline[lo + j] = base[j]
+            cue[lo + j] = tcue[j]
+            cue_left[lo + j] = left[j]
+            streams[lo + j] = tstream[j]
+            first_hit[lo + j] = hit[j]
+            diverged_at[lo + j] = dead[j]
 
 
 @njit(cache=True, nogil=True, **JIT)

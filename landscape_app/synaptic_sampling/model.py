@@ -31,9 +31,9 @@ VARIANTS = ("plain", "same c_g", "same gain")
 @dataclass
 class NetworkRecords:
     """What ``advance`` returns: ``reward`` (n_rec, n_net) expected reward R(θ) every ``thin``
-    ticks, ``pair`` (n_rec, n_net, 2) the first two plastic synapses' θ, ``spikes`` (n_ticks,
-    n_net) each tick's winning output (−1 with the exact gradient), ``ticks`` (n_rec,) the tick
-    of each row."""
+    ticks, ``pair`` (n_rec, n_net, 2) the first two plastic synapses' θ, ``spikes`` (n_watched,
+    n_ticks) each tick's winning output of the first ``watch`` networks (−1 with the exact
+    gradient), ``ticks`` (n_rec,) the tick of each row."""
 
     reward: np.ndarray
     pair: np.ndarray
@@ -160,8 +160,9 @@ class RewardNetworks(param.Parameterized):
         self.ticks = 0
         self._task = task
 
-    def advance(self, n_ticks: int, thin: int = 1) -> NetworkRecords:
-        """Run ``n_ticks`` more ticks; records every ``thin``. Raises ``ValueError`` with the
+    def advance(self, n_ticks: int, thin: int = 1, watch: int = 1) -> NetworkRecords:
+        """Run ``n_ticks`` more ticks; records every ``thin``, every spike of the first
+        ``watch`` networks. Raises ``ValueError`` with the
         tick at which a network's numbers stopped being finite ("diverged at step k")."""
         if self.state is None:
             self.reset()
@@ -175,12 +176,13 @@ class RewardNetworks(param.Parameterized):
         if self.state[0].shape[0] != n or self._task.name != self.task:
             self.reset()
         n_rec = n_ticks // thin + 1
-        check_memory(n_rec * n * 8 * 3 + n_ticks * n, f"records of {n_ticks} ticks × {n} "
+        watch = max(0, min(int(watch), n))
+        check_memory(n_rec * n * 8 * 3 + n_ticks * watch, f"records of {n_ticks} ticks × {n} "
                      "networks", "record fewer ticks (thin) or run fewer networks")
         task = self._task
         reward = np.empty((n_rec, n))
         pair = np.zeros((n_rec, n, 2))
-        spikes = np.empty((n_ticks, n), np.int8)
+        spikes = np.empty((watch, n_ticks), np.int8)
         temps = self.temperatures(n_ticks)
         best = task.best_reward()
         network = np.array([self.w0, self.theta0, self.tau_e, self.tau_b, self.trial_ticks,

@@ -5,5 +5,6 @@ from .control.page import Control
 from .dense_memory.page import DenseMemory
 from .explorer.page import Explorer
 from .hopfield.page import Hopfield
+from .synaptic_sampling.page import SynapticSampling
 
-__all__ = ["Compare", "Control", "DenseMemory", "Explorer", "Hopfield"]
+__all__ = ["Compare", "Control", "DenseMemory", "Explorer", "Hopfield", "SynapticSampling"]

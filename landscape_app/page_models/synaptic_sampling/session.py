@@ -61,7 +61,7 @@ class SynapticSamplingSession(param.Parameterized):
             records = population.advance(n_ticks, thin=n_ticks)
             if name == "CaMKII":
                 start = population.ticks - n_ticks
-                for k, winner in enumerate(records.spikes[:, 0]):
+                for k, winner in enumerate(records.spikes[0]):
                     self.raster.append((start + k + 1, int(winner)))
         self._record()
 
