@@ -518,7 +518,7 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
         page.goto(f"{app_url}/")  # the landing page and its pictures
         page.wait_for_selector("article.card img", timeout=30_000)
         for slug in ("explorer", "compare", "hopfield", "dense-memory", "control",
-                     "explorer?lecture=1", "control?lecture=1"):
+                     "synaptic-sampling", "explorer?lecture=1", "control?lecture=1"):
             page.goto(f"{app_url}/{slug}")
             page.wait_for_selector("canvas", timeout=90_000)
             for tab in page.locator(".bk-tab").all():
@@ -527,3 +527,23 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
         assert refused == [], sorted(set(refused))[:5]
     finally:
         context.close()
+
+
+# -- synaptic sampling (/synaptic-sampling) ----------------------------------------------------
+def test_synaptic_sampling_plays_both_populations_and_follows_a_setting(page, app_url):
+    """Play: the tick count grows and the summary reports both populations; a setting in the
+    sidebar restarts them and reaches the address; no console error."""
+    page.goto(app_url + "/synaptic-sampling?fair=same+c_g&speed=200")
+    page.wait_for_selector("canvas", timeout=90_000)
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert wait_for(lambda: step_count(page) >= 1000, timeout=60)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    summary = page.locator("table").filter(has_text="reached").first
+    assert wait_for(lambda: "CaMKII" in summary.inner_text() and "plain" in summary.inner_text())
+    # same c_g learns within ~1,000 ticks (docs/synaptic_sampling.md): most networks are there
+    assert wait_for(lambda: "%" in summary.inner_text())
+    page.locator("select").first.select_option("same gain")
+    assert wait_for(lambda: "fair=same+gain" in address(page) or "fair=same%20gain" in
+                    address(page))
+    assert wait_for(lambda: step_count(page) == 0)
+    assert page.console_errors == []
