@@ -38,13 +38,16 @@ def page(slug: str, title: str, description: str = "", extensions=()):
 
 def navigation(current: str, lecture: bool = False) -> pn.Row:
     links = []
+    # lecture mode's larger type: smaller links and gaps, so that all seven and the toggle fit
+    # a 1280-pixel projector
+    spacing = "margin:0 7px;font-size:0.8em" if lecture else "margin:0 14px"
     for p in PAGES:
         style = "font-weight:bold;text-decoration:underline" if p.slug == current else ""
-        links.append(f'<a href="./{p.slug}" style="color:white;margin:0 14px;{style}" '
+        links.append(f'<a href="./{p.slug}" style="color:white;{spacing};{style}" '
                      f'title="{p.description}">{p.title}</a>')
     from ..views.common.lecture import LectureToggle
 
-    home = '<a href="./" style="color:white;margin:0 14px" title="All pages">Home</a>'
+    home = f'<a href="./" style="color:white;{spacing}" title="All pages">Home</a>'
     # a StaticText (Bokeh Div), not an HTML pane: those make pages load MathJax
     return pn.Row(pn.widgets.StaticText(value=home + "".join(links), margin=(12, 10)),
                   LectureToggle(lecture=lecture, margin=(6, 10), width=190, height=34))

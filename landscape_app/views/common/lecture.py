@@ -174,6 +174,8 @@ def widen_for_lecture(view) -> None:
         slow_for_lecture(playback)
     if hasattr(view, "marker_scale"):  # the comparison's plots made later (new samplers)
         view.marker_scale = LECTURE_MARKER_SCALE
+    if hasattr(view, "for_lecture"):  # a page that sizes its own plots
+        view.for_lecture()
     plots = [getattr(view, "plot", None), *getattr(view, "plots", [])]
     for plot in plots:
         if hasattr(plot, "marker_scale"):

@@ -39,6 +39,7 @@ class SynapticSampling(pn.viewable.Viewer):
         self.summary = text_pane("")
         self.widgets = param_widgets(self.session.settings, list(SETTINGS))
         self.session.settings.param.watch(lambda *e: self.redraw(), list(SETTINGS))
+        self.scale = 1.0  # ``for_lecture`` makes every plot larger for a projector
         self.url = None
         if sync_url:
             self.url = UrlSync()
@@ -52,35 +53,38 @@ class SynapticSampling(pn.viewable.Viewer):
     # -- plots ------------------------------------------------------------------------------
     def _background(self, **_):
         model = self.session.populations["plain"]
-        axis, logp = theory.log_target(model, GRID) if model.temperature > 0 else (
-            theory.reward_grid(model, GRID))
-        logp = logp - logp.max()
-        lo, hi = model.theta_min, model.theta_max
-        image = hv.Image((axis, axis, logp.T), ["θ_A", "θ_B"], "log p*").opts(
-            cmap="viridis", clim=(max(float(logp.min()), -40.0), 0.0), colorbar=True,
-            width=470, height=430, tools=["hover", "save"], toolbar="right",
-            title="log p* of plain sampling, and the networks")
+        lo = model.theta_min
+        if model.temperature > 0:
+            axis, values = theory.log_target(model, GRID)
+            values = values - values.max()
+            label, clim = "log p*", (max(float(values.min()), -40.0), 0.0)
+            title = "log p* of plain sampling, and the networks"
+        else:  # T = 0: no density, the reward itself
+            axis, values = theory.reward_grid(model, GRID)
+            label, clim = "R", (0.0, 1.0)
+            title = "reward R(θ) (T = 0), and the networks"
+        image = hv.Image((axis, axis, values.T), ["θ_A", "θ_B"], label).opts(
+            cmap="viridis", clim=clim, colorbar=True, width=self._px(480), height=self._px(450),
+            tools=["hover", "save"], toolbar="right", title=title)
         contours = hv.operation.contours(image, levels=10, overlaid=False).opts(
             cmap=["#ffffff"], line_width=0.8, alpha=0.5, show_legend=False)
         retracted = (hv.VSpan(lo, 0.0) * hv.HSpan(lo, 0.0)).opts(
             hv.opts.VSpan(color="#888888", alpha=0.18), hv.opts.HSpan(color="#888888",
                                                                        alpha=0.18))
-        label = hv.Text(lo + 0.1, hi - 0.3, "grey: retracted (θ ≤ 0, w = 0)",
-                        halign="left").opts(text_color="white", text_font_size="10pt")
         found = theory.modes(model) if model.temperature > 0 else []
         names = ["global", "second", "third"]
         marks = hv.Points([(m["theta"][0], m["theta"][1], names[i] if i < 3 else "")
                            for i, m in enumerate(found[:3])], ["θ_A", "θ_B"], "mode").opts(
             marker="star", size=16, color="#ffd700", line_color="black")
-        return image * contours * retracted * label * marks
+        return image * contours * retracted * marks
 
     def _positions(self, data):
         layers = []
         for name in POPULATIONS:
             points = data[name] if data else np.empty((0, 2))
             # plain as rings over CaMKII's dots: both start from the same θ(0) (one seed)
-            style = (dict(fill_alpha=0.0, size=7, line_width=1.2) if name == "plain" else
-                     dict(size=4, alpha=0.8, line_width=0))
+            style = (dict(fill_alpha=0.0, size=self._px(7), line_width=1.2)
+                     if name == "plain" else dict(size=self._px(4), alpha=0.8, line_width=0))
             layers.append(hv.Points(points, ["θ_A", "θ_B"], label=name).opts(
                 color=COLORS[name], **style))
         return hv.Overlay(layers).opts(legend_position="bottom_right")
@@ -100,7 +104,7 @@ class SynapticSampling(pn.viewable.Viewer):
             "plain"]._task.best_reward()
         layers.append(hv.HLine(level).opts(color="black", line_dash="dashed", line_width=1))
         return hv.Overlay(layers).opts(
-            width=420, height=215, ylim=(0, 1.02), legend_position="bottom_right",
+            width=self._px(390), height=self._px(225), ylim=(0, 1.02), show_legend=False,
             title="reward R(θ): median, quartiles")
 
     def _times(self, data):
@@ -113,37 +117,52 @@ class SynapticSampling(pn.viewable.Viewer):
             layers.append(hv.Histogram((edges, counts), kdims=["ticks to reward"],
                                        vdims=["networks"], label=name).opts(
                 color=COLORS[name], alpha=0.5, line_color=None, framewise=True))
-        return hv.Overlay(layers).opts(width=420, height=215, legend_position="top_right",
+        return hv.Overlay(layers).opts(width=self._px(390), height=self._px(225), show_legend=False,
                                        title="time to the reward level (dashed)")
 
     def _close_up(self, data):
         tick = np.array(data["tick"]) if data else np.zeros(1)
+        xlim = (float(tick[0]), float(max(tick[-1], tick[0] + 1)))
 
-        def curve(key, label, color, dim):
-            values = np.array(data[key]) if data else np.zeros(1)
-            return hv.Curve((tick, values), "tick", dim, label=label).opts(color=color,
-                                                                           line_width=2,
-                                                                           framewise=True)
-        theta = (curve("theta_a", "θ_A", "#2ca02c", "θ") * curve("theta_b", "θ_B", "#9467bd",
-                                                                   "θ")
-                 * hv.HLine(0).opts(color="#888888", line_dash="dotted")).opts(
-            width=445, height=190, legend_position="right",
-            title="one CaMKII network: θ (≤ 0 retracted)")
-        weights = (curve("w_a", "w_A", "#2ca02c", "w") * curve("w_b", "w_B", "#9467bd",
-                                                                 "w")).opts(
-            width=445, height=190, legend_position="right", title="its weights w")
-        traces = (curve("g_a", "g_A", "#2ca02c", "trace") * curve("g_b", "g_B", "#9467bd",
-                                                                    "trace")
-                  * curve("e_a", "e_A", "#98df8a", "trace")
-                  * curve("e_b", "e_B", "#c5b0d5", "trace")).opts(
-            width=445, height=190, legend_position="right",
-            title="its CaMKII trace g, eligibility e")
+        def panel(keys, dim, title, extra=()):
+            """Curves of ``keys`` ((key, label, colour)) with limits from their data: each
+            frame sets them (a layout's ranges do not follow its curves by themselves)."""
+            curves, values = [], []
+            for key, label, color in keys:
+                v = np.array(data[key]) if data else np.zeros(1)
+                values.append(v)
+                curves.append(hv.Curve((tick, v), "tick", dim, label=label).opts(
+                    color=color, line_width=2))
+            stacked = np.concatenate(values + [np.asarray(extra, dtype=float)])
+            lo, hi = float(stacked.min()), float(stacked.max())
+            pad = 0.08 * (hi - lo) if hi > lo else 0.5
+            overlay = hv.Overlay(curves + [hv.HLine(v).opts(color="#888888",
+                                                            line_dash="dotted")
+                                           for v in extra])
+            return overlay.opts(hv.opts.Curve(xlim=xlim, ylim=(lo - pad, hi + pad),
+                                              framewise=True),
+                                hv.opts.Overlay(width=self._px(445), height=self._px(190),
+                                                title=title, legend_position="right",
+                                                framewise=True))
+
+        theta = panel([("theta_a", "θ_A", "#2ca02c"), ("theta_b", "θ_B", "#9467bd")], "θ",
+                      "one CaMKII network: θ (≤ 0 retracted)", extra=(0.0,))
+        weights = panel([("w_a", "w_A", "#2ca02c"), ("w_b", "w_B", "#9467bd")], "w",
+                        "its weights w")
+        traces = panel([("g_a", "g_A", "#2ca02c"), ("g_b", "g_B", "#9467bd"),
+                        ("e_a", "e_A", "#98df8a"), ("e_b", "e_B", "#c5b0d5")], "trace",
+                       "its CaMKII trace g, eligibility e")
         raster = np.array(data["raster"]) if data and len(data["raster"]) else np.zeros((0, 2))
+        last = float(raster[-1, 0]) if len(raster) else 1.0
         spikes = hv.Scatter(raster, "tick", "output").opts(
-            marker="dash", angle=90, size=10, color="black", framewise=True, width=445, height=190,
-            ylim=(-0.5, 1.5), yticks=[(0, "0 (paid)"), (1, "1")],
+            marker="dash", angle=90, size=10, color="black", width=self._px(445),
+            height=self._px(190),
+            framewise=True,
+            xlim=(max(0.0, last - 400), max(last, 1.0)), ylim=(-0.5, 1.5),
+            xticks=5, yticks=[(0, "0 (paid)"), (1, "1")],
             title="its output spikes (last 400 ticks)")
-        return hv.Layout([theta, weights, traces, spikes]).cols(2)
+        # the raster spans its last 400 ticks, the curves the whole run: axes not shared
+        return hv.Layout([theta, weights, traces, spikes]).cols(2).opts(shared_axes=False)
 
     # -- frames -----------------------------------------------------------------------------
     def advance(self, n_ticks: int):
@@ -201,6 +220,13 @@ class SynapticSampling(pn.viewable.Viewer):
     def player(self):
         return self.playback
 
+    def for_lecture(self) -> None:
+        """Plots and markers 1.3 × for a projector (called before the page is drawn)."""
+        self.scale = 1.3
+
+    def _px(self, size: int) -> int:
+        return int(round(size * self.scale))
+
     def controls(self):
         return pn.Column(heading("Networks"), self.widgets, self.summary,
                          sizing_mode="stretch_width")
@@ -211,7 +237,10 @@ class SynapticSampling(pn.viewable.Viewer):
             "A (the stronger input) or B makes the paid output win. <b>Plain</b> synaptic "
             "sampling follows the reward gradient directly; <b>CaMKII</b> filters it over "
             "τ_g (momentum). One tick is 100 ms; β is sped up 1,000× "
-            "(docs/synaptic_sampling.md).</p>", sizing_mode="stretch_width")
+            "(docs/synaptic_sampling.md).</p><p><span style='color:#1f77b4'>●</span> plain "
+            "&nbsp; <span style='color:#d62728'>●</span> CaMKII &nbsp; stars: the target's "
+            "local maxima; grey bands: θ ≤ 0, the synapse retracted (w = 0).</p>",
+            sizing_mode="stretch_width")
         right = pn.Column(plot_pane(self.rewards), plot_pane(self.histogram))
         return pn.Column(intro, self.playback, pn.Row(plot_pane(self.landscape), right),
                          plot_pane(self.close_up), sizing_mode="stretch_width")
