@@ -16,6 +16,26 @@ def render(view):
     return view
 
 
+def page_views() -> dict:
+    """{slug: view class} of every served page (the tests that go through them all)."""
+    from landscape_app.app import pages as _pages  # noqa: F401  (registers the pages)
+    from landscape_app.app.shell import PAGES
+    from landscape_app.views import (
+        Compare,
+        Control,
+        DenseMemory,
+        Explorer,
+        Hopfield,
+        SynapticSampling,
+    )
+
+    views = {"explorer": Explorer, "compare": Compare, "hopfield": Hopfield,
+             "dense-memory": DenseMemory, "control": Control,
+             "synaptic-sampling": SynapticSampling}
+    assert set(views) == {p.slug for p in PAGES}, "a page is missing here"
+    return views
+
+
 def visit_every_page(report=lambda label: None):
     from landscape_app.views import Compare, Control, DenseMemory, Explorer, Hopfield
     from landscape_app.views.synaptic_sampling.page import SynapticSampling

@@ -9,13 +9,9 @@ from bokeh.models import Plot, SaveTool
 
 
 def _views():
-    from landscape_app.views import Compare, Explorer
-    from landscape_app.views.control.page import Control
-    from landscape_app.views.dense_memory.page import DenseMemory
-    from landscape_app.views.hopfield.page import Hopfield
+    from page_sweep import page_views
 
-    return {"explorer": Explorer, "compare": Compare, "hopfield": Hopfield,
-            "dense-memory": DenseMemory, "control": Control}
+    return page_views()
 
 
 @pytest.mark.parametrize("slug", list(_views()))

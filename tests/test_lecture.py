@@ -36,15 +36,9 @@ def test_the_shipped_stories_cover_the_pages_the_issue_names(stories):
 
 
 def _view(slug):
-    from landscape_app.views import Compare, Explorer
-    from landscape_app.views.control.page import Control
-    from landscape_app.views.dense_memory.page import DenseMemory
-    from landscape_app.views.hopfield.page import Hopfield
-    from landscape_app.views.synaptic_sampling.page import SynapticSampling
+    from page_sweep import page_views
 
-    return {"explorer": Explorer, "compare": Compare, "hopfield": Hopfield,
-            "dense-memory": DenseMemory, "control": Control,
-            "synaptic-sampling": SynapticSampling}[slug]()
+    return page_views()[slug]()
 
 
 def test_every_scene_is_accepted_by_its_page(stories):
