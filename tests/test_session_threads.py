@@ -125,12 +125,27 @@ def test_a_frame_freezes_the_document_only_on_the_thread_that_owns_it():
     assert pn.state.curdoc is not doc
 
 
+class _SessionContext:  # stands for a served session's
+    id = "s"
+    session = None
+
+
+def _served_document():
+    """A document with a session context, as a served page has (keep the context: the
+    document holds it weakly)."""
+    import weakref
+
+    doc = Document()
+    context = _SessionContext()
+    doc._session_context = weakref.ref(context)
+    return doc, context
+
+
 def test_a_redraw_asked_on_a_worker_thread_runs_on_the_documents_thread():
     """A setting's watcher runs on a worker thread (``--num-threads``); the redraw it asks for
     holds and freezes the document, which raced with the event loop's own updates of it. It is
     now handed to the event loop (a next-tick callback of the session); on the thread that owns
     the document it runs at once."""
-    import weakref
 
     from panel.io.state import set_curdoc, state
 
@@ -143,13 +158,7 @@ def test_a_redraw_asked_on_a_worker_thread_runs_on_the_documents_thread():
         def redraw(self, tag):
             self.ran_on.append((tag, threading.get_ident()))
 
-    class SessionContext:  # stands for a served session's
-        id = "s"
-        session = None
-
-    doc = Document()
-    context = SessionContext()
-    doc._session_context = weakref.ref(context)
+    doc, context = _served_document()
     state._thread_id_[doc] = threading.get_ident()
     view = View()
     scheduled_before = len(doc.session_callbacks)
@@ -174,7 +183,6 @@ def test_work_on_page_load_is_handed_to_the_event_loop(monkeypatch):
     bare reference ("reference pNNNN isn't known", CI stop 24; about 1 load of
     /explorer?lecture=1 in 15). ``on_page_loaded`` work is now a next-tick callback of the
     session: it does not run on the worker."""
-    import weakref
 
     import panel as pn
     from panel.io.state import set_curdoc
@@ -187,13 +195,7 @@ def test_work_on_page_load_is_handed_to_the_event_loop(monkeypatch):
     ran = []
     on_page_loaded(lambda: ran.append(threading.get_ident()))
 
-    class SessionContext:  # stands for a served session's
-        id = "s"
-        session = None
-
-    doc = Document()
-    context = SessionContext()
-    doc._session_context = weakref.ref(context)
+    doc, context = _served_document()
     scheduled_before = len(doc.session_callbacks)
 
     def on_worker():  # as Panel's _on_load does on its pool
