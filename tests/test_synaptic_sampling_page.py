@@ -71,3 +71,16 @@ def test_two_pages_share_nothing():
     a.session.settings.temperature = 0.5
     assert b.session.settings.temperature == 0.1
     assert a.session.populations["plain"] is not b.session.populations["plain"]
+
+
+def test_the_page_reports_each_populations_distance_from_the_target():
+    """The TV of each population from plain sampling's target, beside the floor of an exact
+    sample of as many networks; none at T = 0 (no density)."""
+    session = SynapticSamplingSession(n_networks=200, temperature=0.3)
+    distance = session.target_distance()
+    assert set(distance) == {"plain", "CaMKII", "floor"}
+    # the start N(−0.5, 0.5²) is far from the target: both far above the floor
+    assert distance["plain"] > distance["floor"] + 0.2
+    assert 0 < distance["floor"] < 0.5
+    session.settings.temperature = 0.0
+    assert session.target_distance() is None

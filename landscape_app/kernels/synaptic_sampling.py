@@ -34,8 +34,9 @@ from .chains import n_tiles, tile_range
 from .fastmath import JIT, fast_exp
 from .rng import fill_normal_pairs, fill_uniforms
 
-#: gradient modes of ``reward_network_kernel``
-SAMPLED, EXACT = 0, 1
+#: modes of ``reward_network_kernel``: the networks' gradient estimate, the exact gradient, and
+#: underdamped Langevin on the plain target (exact gradient, noise on a velocity)
+SAMPLED, EXACT, UNDERDAMPED = 0, 1, 2
 
 
 @njit(inline="always", **JIT)
@@ -123,6 +124,54 @@ def _expected_reward(w, task, n_in, x, pi, top, total, mean, value, grad, want_g
                                        * inputs[c, i] * w[s, j])
 
 
+@njit(inline="always", **JIT)
+def _reflect(theta, v, lo, hi):
+    """A position past a bound comes back as far inside, its velocity reversed."""
+    if theta > hi:
+        return 2.0 * hi - theta, -v
+    if theta < lo:
+        return 2.0 * lo - theta, -v
+    return theta, v
+
+
+@njit(inline="always", **JIT)
+def _underdamped_tick(th, v, w, grad, plastic_list, temperature, settings, w0, theta0,
+                      streams, n1, n2, task, n_in, scratch):
+    """One BAOAB step (Leimkuhler–Matthews) of dθ = v dt,
+    dv = a ∇Φ dt − γ v dt + √(2γaT) dW with Φ = −c_p|θ − μ|²/2 + c R(θ), a = β/τ_g,
+    γ = 1/τ_g: without noise the CaMKII dynamics at the same gain (θ̈ = a c ∇R − θ̇/τ_g plus
+    the prior); stationary exp(Φ/T)·exp(−v²/(2aT)), so θ samples the plain target exactly
+    (to O(dt²)). ``grad`` holds ∂R/∂θ at θ on entry and on exit; ``v`` is kept in g's place.
+    """
+    beta, c_prior, mu, gain, tau_g, g_clip, lo, hi, dt = settings
+    xr, pi, top, total, mean, value = scratch
+    a = beta / tau_g
+    friction = math.exp(-dt / tau_g)
+    kick = math.sqrt(max(0.0, (1.0 - friction * friction) * a * temperature))
+    half = 0.5 * dt
+    m = th.shape[1]
+    for q in range(plastic_list.shape[0]):
+        s = plastic_list[q]
+        if temperature > 0.0 and q % 2 == 0:
+            fill_normal_pairs(streams, n1, n2)
+        for j in range(m):
+            vel = v[s, j] + half * a * (c_prior * (mu - th[s, j]) + gain * grad[s, j])
+            theta = th[s, j] + half * vel
+            if temperature > 0.0:
+                vel = friction * vel + kick * (n1[j] if q % 2 == 0 else n2[j])
+            else:
+                vel = friction * vel
+            theta, vel = _reflect(theta + half * vel, vel, lo, hi)
+            th[s, j] = min(max(theta, lo), hi)
+            v[s, j] = vel
+            w[s, j] = weight(th[s, j], w0, theta0)
+    _expected_reward(w, task, n_in, xr, pi, top, total, mean, value, grad, True)
+    for q in range(plastic_list.shape[0]):
+        s = plastic_list[q]
+        for j in range(m):
+            v[s, j] += half * a * (c_prior * (mu - th[s, j]) + gain * grad[s, j])
+
+
 @njit(cache=True, nogil=True, parallel=True, **JIT)
 def reward_network_kernel(state, task, plastic, temperatures, settings, network, records):
     """Advance every network ``temperatures.size`` ticks (tick k at temperature T_k).
@@ -132,7 +181,7 @@ def reward_network_kernel(state, task, plastic, temperatures, settings, network,
         diverged_at (n_net,) int64; ``task``: bias (n_out,), inputs (n_cues, n_in), rewards
         (n_cues, n_out), cue_probs (n_cues,); ``plastic`` (n_out, n_in) bool.
     settings: ``update_synapse``'s settings; ``network``: (w₀, θ₀, τ_e, τ_b, trial_ticks,
-        mode (SAMPLED/EXACT), level, first_tick, thin).
+        mode (SAMPLED/EXACT/UNDERDAMPED), level, first_tick, thin).
     records: reward (n_rec, n_net) R(θ) every ``thin`` ticks (row 0: before the first tick),
         pair (n_rec, n_net, 2) the first two plastic synapses' θ, spikes (n_watched, n_ticks)
         int8 the winner of each tick of the first n_watched networks (−1 in EXACT mode).
@@ -204,7 +253,8 @@ def reward_network_kernel(state, task, plastic, temperatures, settings, network,
         n2 = np.empty(m)
         winner = np.empty(m, np.int64)
         dopamine = np.empty(m)
-        _expected_reward(w, task, n_in, xr, pi, top, total, mean, value, grad, False)
+        _expected_reward(w, task, n_in, xr, pi, top, total, mean, value, grad,
+                         mode == UNDERDAMPED)
         for j in range(m):
             reward_rec[0, lo + j] = value[j]
             for q in range(n_pair):
@@ -252,11 +302,17 @@ def reward_network_kernel(state, task, plastic, temperatures, settings, network,
                             post = (1.0 if winner[j] == k else 0.0) - pi[k, j]
                             el[s, j] = el[s, j] * decay + post * x[i, j] * w[s, j]
                             grad[s, j] = dopamine[j] * el[s, j]
-            else:
+            elif mode == EXACT:
                 _expected_reward(w, task, n_in, xr, pi, top, total, mean, value, grad, True)
                 for j in range(m):
                     winner[j] = -1
-            for q in range(n_plastic):
+            else:
+                _underdamped_tick(th, gg, w, grad, plastic_list, temperature, settings, w0,
+                                  theta0, tstream, n1, n2, task, n_in,
+                                  (xr, pi, top, total, mean, value))
+                for j in range(m):
+                    winner[j] = -1
+            for q in range(n_plastic if mode != UNDERDAMPED else 0):
                 s = plastic_list[q]
                 if temperature > 0.0:
                     if q % 2 == 0:

@@ -18,7 +18,7 @@ import numpy as np
 import param
 
 from ..kernels.rng import chain_streams, start_generator
-from ..kernels.synaptic_sampling import EXACT, SAMPLED, reward_network_kernel
+from ..kernels.synaptic_sampling import EXACT, SAMPLED, UNDERDAMPED, reward_network_kernel
 from ..limits import MAX_STEPS, check_memory
 from ..samplers.schedules import SCHEDULES, temperature_schedule
 from .task import TASKS, RewardTask
@@ -26,6 +26,9 @@ from .task import TASKS, RewardTask
 #: the comparisons of the issue: plain synaptic sampling (gain c), CaMKII with the same c_g = c
 #: (a larger effective gain c_g τ_g), CaMKII with the same effective gain (c_g = c / τ_g)
 VARIANTS = ("plain", "same c_g", "same gain")
+#: what ``variant`` also makes: underdamped Langevin on plain sampling's target (noise on a
+#: velocity with friction 1/τ_g; the exact gradient), which samples that target exactly
+REFERENCE_VARIANTS = ("underdamped",)
 
 
 @dataclass
@@ -83,6 +86,11 @@ class RewardNetworks(param.Parameterized):
     trial_ticks = param.Integer(10, bounds=(1, 10_000), doc="Ticks a cue is held.")
     exact_gradient = param.Boolean(False, doc="Use the exact ∂R/∂θ (mean field) instead of "
                                               "each network's dopamine × eligibility.")
+    dynamics = param.Selector(default="synaptic sampling",
+                              objects=["synaptic sampling", "underdamped Langevin"],
+                              doc="Underdamped Langevin: dθ = v dt, dv = (β/τ_g)∇Φ dt − v/τ_g dt "
+                                  "+ noise, Φ = −c_p|θ−μ|²/2 + cR; the exact gradient; the "
+                                  "reference that samples plain sampling's target exactly.")
     n_networks = param.Integer(500, bounds=(1, 1_000_000), label="Networks")
     seed = param.Integer(0, bounds=(0, None))
     start_mean = param.Number(-0.5, doc="θ(0) ~ N(start_mean, start_sd²) (spore's examples).")
@@ -102,14 +110,18 @@ class RewardNetworks(param.Parameterized):
     @property
     def c_g(self) -> float:
         """The gain applied to the drive: c (plain), c / τ_g or c (CaMKII)."""
-        if not self.camkii or self.fair == "same c_g":
+        if not self.camkii or self.fair == "same c_g" or self.underdamped:
             return float(self.gain)
         return float(self.gain) / float(self.tau_g)
 
     @property
     def effective_gain(self) -> float:
         """The drive's gain on a gradient that stays put: c (plain), c_g τ_g (CaMKII)."""
-        return self.c_g * self.tau_g if self.camkii else self.c_g
+        return self.c_g * self.tau_g if self.camkii and not self.underdamped else self.c_g
+
+    @property
+    def underdamped(self) -> bool:
+        return self.dynamics == "underdamped Langevin"
 
     def check(self) -> None:
         """Cross-parameter checks (param checks each one's range): a clear ValueError."""
@@ -132,7 +144,8 @@ class RewardNetworks(param.Parameterized):
     def settings(self) -> np.ndarray:
         """``update_synapse``'s settings."""
         return np.array([self.beta, self.c_prior, self.mu, self.c_g,
-                         self.tau_g if self.camkii else 0.0, self.g_clip, self.theta_min,
+                         self.tau_g if self.camkii or self.underdamped else 0.0, self.g_clip,
+                         self.theta_min,
                          self.theta_max, 1.0])
 
     def temperatures(self, n_ticks: int) -> np.ndarray:
@@ -186,6 +199,7 @@ class RewardNetworks(param.Parameterized):
         temps = self.temperatures(n_ticks)
         best = task.best_reward()
         network = np.array([self.w0, self.theta0, self.tau_e, self.tau_b, self.trial_ticks,
+                            UNDERDAMPED if self.underdamped else
                             EXACT if self.exact_gradient else SAMPLED,
                             self.reward_level * best, self.ticks, thin], dtype=np.float64)
         reward_network_kernel(self.state, (task.bias, task.inputs, task.rewards,
@@ -226,9 +240,12 @@ class RewardNetworks(param.Parameterized):
 
 def variant(model: RewardNetworks, name: str, **overrides) -> RewardNetworks:
     """A copy of ``model`` set to one of ``VARIANTS`` (same seed: the same starts)."""
-    if name not in VARIANTS:
-        raise ValueError(f"unknown variant {name!r}; choose one of {', '.join(VARIANTS)}")
+    if name not in VARIANTS + REFERENCE_VARIANTS:
+        raise ValueError(f"unknown variant {name!r}; choose one of "
+                         f"{', '.join(VARIANTS + REFERENCE_VARIANTS)}")
     values = {k: v for k, v in model.param.values().items() if k != "name"}
-    values.update(camkii=name != "plain", fair="same c_g" if name == "same c_g" else
-                  "same gain", **overrides)
+    values.update(camkii=name not in ("plain", "underdamped"),
+                  fair="same c_g" if name == "same c_g" else "same gain",
+                  dynamics="underdamped Langevin" if name == "underdamped" else
+                  "synaptic sampling", **overrides)
     return RewardNetworks(**values)

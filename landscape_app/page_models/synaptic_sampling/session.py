@@ -49,6 +49,7 @@ class SynapticSamplingSession(param.Parameterized):
         self.message = ""
         for population in self.populations.values():
             population.reset()
+        self._target = None  # the target's cell probabilities, made when first asked for
         self._record()
 
     @property
@@ -98,6 +99,28 @@ class SynapticSamplingSession(param.Parameterized):
         """Per population the ticks at which the networks that got there reached the level."""
         return {name: p.first_hit[p.first_hit >= 0].astype(float)
                 for name, p in self.populations.items()}
+
+    def target_distance(self) -> dict:
+        """TV distance of each population's (θ_A, θ_B) histogram from plain sampling's target
+        at the set T, on 20 × 20 cells, and the floor: the mean TV of an exact sample of as
+        many networks (what a population in equilibrium would show). None at T = 0."""
+        from ...synaptic_sampling import theory
+
+        plain = self.populations["plain"]
+        if plain.temperature <= 0:
+            return None
+        if self._target is None:
+            edges, p = theory.cell_probabilities(plain, 20)
+            rng = np.random.default_rng(0)
+            n = plain.n_networks
+            floor = np.mean([0.5 * np.abs(rng.multinomial(n, p.ravel()) / n - p.ravel()).sum()
+                             for _ in range(20)])
+            self._target = (edges, p, float(floor))
+        edges, p, floor = self._target
+        out = {name: theory.total_variation(points, edges, p)
+               for name, points in self.positions().items()}
+        out["floor"] = floor
+        return out
 
     def summary(self) -> dict[str, dict]:
         """Per population: fraction reached, quartiles of the time to reward (NaN where fewer

@@ -197,17 +197,23 @@ class SynapticSampling(pn.viewable.Viewer):
 
     def _summary_html(self) -> str:
         s = self.session.settings
+        distance = self.session.target_distance()
         rows = []
         for name, values in self.session.summary().items():
             q = ", ".join("–" if np.isnan(v) else f"{v:.0f}" for v in values["quartiles"])
+            tv = f"{distance[name]:.2f}" if distance else "–"
             rows.append(f"<tr><td style='color:{COLORS[name]}'><b>{name}</b></td>"
-                        f"<td>{values['reached']:.0%}</td><td>{q}</td></tr>")
+                        f"<td>{values['reached']:.0%}</td><td>{q}</td><td>{tv}</td></tr>")
         camkii = self.session.populations["CaMKII"]
+        floor = (f" TV: distance of the (θ_A, θ_B) histogram from plain sampling's target "
+                 f"(20 × 20 cells); an exact sample of as many networks shows "
+                 f"{distance['floor']:.2f}." if distance else "")
         return (f"<small>{s.n_networks} networks each; CaMKII: c_g = {camkii.c_g:.3g} "
                 f"({html.escape(s.fair)}), effective gain c_g·τ_g = "
                 f"{camkii.effective_gain:.3g}; plain: c = {s.gain:.3g}.</small>"
                 "<table style='font-size:0.9em'><tr><th></th><th>reached</th>"
-                "<th>ticks to reward (quartiles)</th></tr>" + "".join(rows) + "</table>")
+                "<th>ticks to reward (quartiles)</th><th>TV</th></tr>" + "".join(rows)
+                + f"</table><small>{floor}</small>")
 
     # -- page -------------------------------------------------------------------------------
     def apply_settings(self, query: dict) -> list[str]:
