@@ -84,3 +84,14 @@ def test_the_page_reports_each_populations_distance_from_the_target():
     assert 0 < distance["floor"] < 0.5
     session.settings.temperature = 0.0
     assert session.target_distance() is None
+
+
+def test_while_annealing_the_landscape_shows_the_target_at_the_current_temperature():
+    view = _rendered(SynapticSampling(n_networks=10, temperature=1.0, schedule="exponential",
+                                      cooling_rate=0.999))
+    assert view.pipes["background"].data == 1.0
+    view.advance(2000)()
+    now = view.session.current_temperature()
+    assert now < 0.2
+    assert now / 1.25 <= view.pipes["background"].data <= now * 1.25
+    view.stop()

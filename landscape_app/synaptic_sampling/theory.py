@@ -69,15 +69,17 @@ def reward_grid(model, n_grid: int = 201):
     return axis, expected_reward(task, theta, model.w0, model.theta0)
 
 
-def log_target(model, n_grid: int = 201):
-    """(axis, log p) of plain synaptic sampling at the model's temperature, up to a constant:
-    [−c_p |θ − μ|²/2 + c R(θ)] / T with c the effective gain (c, or c_g τ_g)."""
+def log_target(model, n_grid: int = 201, temperature: float | None = None):
+    """(axis, log p) of plain synaptic sampling at ``temperature`` (default: the model's),
+    up to a constant: [−c_p |θ − μ|²/2 + c R(θ)] / T with c the effective gain (c, or
+    c_g τ_g)."""
     axis, reward = reward_grid(model, n_grid)
-    if model.temperature <= 0:
+    temperature = model.temperature if temperature is None else temperature
+    if temperature <= 0:
         raise ValueError("the stationary density needs T > 0")
     a, b = np.meshgrid(axis, axis, indexing="ij")
     prior = -model.c_prior * ((a - model.mu) ** 2 + (b - model.mu) ** 2) / 2.0
-    return axis, (prior + model.effective_gain * reward) / model.temperature
+    return axis, (prior + model.effective_gain * reward) / temperature
 
 
 def cell_probabilities(model, n_cells: int = 70) -> tuple[np.ndarray, np.ndarray]:

@@ -52,6 +52,10 @@ class SynapticSamplingSession(param.Parameterized):
         self._target = None  # the target's cell probabilities, made when first asked for
         self._record()
 
+    def current_temperature(self) -> float:
+        """T of the next tick (the schedule's, while annealing)."""
+        return float(self.populations["plain"].temperatures(1)[0])
+
     @property
     def ticks(self) -> int:
         return self.populations["plain"].ticks

@@ -2,6 +2,7 @@
 networks at once on the two-pathway task (docs/synaptic_sampling.md)."""
 
 import html
+import math
 
 import holoviews as hv
 import numpy as np
@@ -28,9 +29,9 @@ class SynapticSampling(pn.viewable.Viewer):
         self.playback.param.speed.label = "Speed (ticks per frame)"
         self.playback.speed = 100
         self.pipes = {name: hv.streams.Pipe(data=None) for name in
-                      ("positions", "bands", "times", "close_up")}
-        self.background = hv.DynamicMap(self._background, streams=[
-            hv.streams.Params(self.session.settings, ["temperature", "gain", "tau_g", "fair"])])
+                      ("background", "positions", "bands", "times", "close_up")}
+        self._background_key = None
+        self.background = hv.DynamicMap(self._background, streams=[self.pipes["background"]])
         self.landscape = self.background * hv.DynamicMap(self._positions,
                                                          streams=[self.pipes["positions"]])
         self.rewards = hv.DynamicMap(self._bands, streams=[self.pipes["bands"]])
@@ -51,14 +52,15 @@ class SynapticSampling(pn.viewable.Viewer):
         self.redraw()
 
     # -- plots ------------------------------------------------------------------------------
-    def _background(self, **_):
+    def _background(self, data):
         model = self.session.populations["plain"]
         lo = model.theta_min
-        if model.temperature > 0:
-            axis, values = theory.log_target(model, GRID)
+        temperature = model.temperature if data is None else data
+        if temperature > 0:
+            axis, values = theory.log_target(model, GRID, temperature=temperature)
             values = values - values.max()
             label, clim = "log p*", (max(float(values.min()), -40.0), 0.0)
-            title = "log p* of plain sampling, and the networks"
+            title = f"log p* of plain sampling at T = {temperature:.2g}, and the networks"
         else:  # T = 0: no density, the reward itself
             axis, values = theory.reward_grid(model, GRID)
             label, clim = "R", (0.0, 1.0)
@@ -186,6 +188,7 @@ class SynapticSampling(pn.viewable.Viewer):
     def redraw(self):
         session = self.session
         with frozen_document(), pn.io.hold():
+            self._send_background()
             self.pipes["positions"].send(session.positions())
             self.pipes["bands"].send(session.reward_bands())
             self.pipes["times"].send(session.times_to_reward())
@@ -194,6 +197,17 @@ class SynapticSampling(pn.viewable.Viewer):
             self.pipes["close_up"].send(close)
             self.playback.step = session.ticks
             self.summary.value = self._summary_html()
+
+    def _send_background(self) -> None:
+        """Redraw the target when the settings change or, while annealing, when T has moved
+        by a quarter since it was drawn (the density sharpens as T falls)."""
+        s = self.session.settings
+        temperature = self.session.current_temperature()
+        band = (round(math.log(temperature) / math.log(1.25)) if temperature > 0 else None)
+        key = (s.gain, s.tau_g, s.fair, s.temperature, s.schedule, band)
+        if key != self._background_key:
+            self._background_key = key
+            self.pipes["background"].send(temperature)
 
     def _summary_html(self) -> str:
         s = self.session.settings
