@@ -66,14 +66,13 @@ def _layout(view):
 def _story_bar(view, slug):
     """The story a lecture tells on this page (``?story=…&scene=…``, else the page's own)."""
     from ..page_models.lecture import load_stories, story_for_page
-    from ..views.common.lecture import StoryBar
+    from ..views.common.lecture import StoryBar, query_argument
     from ..views.common.playback import on_page_loaded
 
     args = pn.state.session_args or {}
 
     def arg(name):
-        values = args.get(name) or [b""]
-        return values[0].decode() if isinstance(values[0], bytes) else str(values[0])
+        return query_argument(args, name)
 
     try:
         stories = load_stories(pages=[p.slug for p in PAGES])

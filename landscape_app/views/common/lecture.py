@@ -54,11 +54,16 @@ COUNTER_STYLE = "font-size:16px;color:#555;white-space:nowrap;text-align:center"
 TITLE_STYLE = "font-size:16px;color:#555;margin-bottom:4px"
 
 
+def query_argument(args, name: str) -> str:
+    """The first value of ``name`` in a request's query arguments (Bokeh's
+    ``{name: [bytes]}``), as text; "" when absent."""
+    values = args.get(name) or [b""]
+    return values[0].decode() if isinstance(values[0], bytes) else str(values[0])
+
+
 def lecture_requested(args) -> bool:
     """Whether a request's query arguments (Bokeh's ``{name: [bytes]}``) ask for lecture mode."""
-    values = args.get("lecture") or [b""]
-    value = values[0].decode() if isinstance(values[0], bytes) else str(values[0])
-    return value.lower() in LECTURE_ON
+    return query_argument(args, "lecture").lower() in LECTURE_ON
 
 
 class LectureKeys(JSComponent):
@@ -223,12 +228,12 @@ class StoryBar(pn.viewable.Viewer):
         """Apply the current scene's settings (except the query names in ``keep``: the link's
         own, when a prepared link opens), its speed, and play it if it says so."""
         scene = self.progress.current
-        player = self.page.player() if hasattr(self.page, "player") else None
+        player = self._player()
         if player is not None:
             player.pause()
         query = {k: v for k, v in scene.query().items() if k not in keep}
         refused = self.page.apply_settings(query) if query else []
-        player = self.page.player() if hasattr(self.page, "player") else None
+        player = self._player()
         if player is not None:
             slow_for_lecture(player)
             if scene.speed is not None:
@@ -240,6 +245,10 @@ class StoryBar(pn.viewable.Viewer):
         self._describe()
         return refused
 
+    def _player(self):
+        """The page's Play/Pause (None: a page without one)."""
+        return self.page.player() if hasattr(self.page, "player") else None
+
     def address(self, slug: str, scene: int) -> str:
         query = urllib.parse.urlencode({"lecture": 1, "story": self.story.name, "scene": scene})
         return f"./{slug}?{query}"
@@ -250,7 +259,7 @@ class StoryBar(pn.viewable.Viewer):
         elif action == "back":
             self.step(-1)
         else:
-            player = self.page.player() if hasattr(self.page, "player") else None
+            player = self._player()
             if player is not None:
                 player.pause() if player.playing else player.play()
 
