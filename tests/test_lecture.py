@@ -250,3 +250,20 @@ def test_lecture_mode_plays_recalls_and_races_slowly_enough_to_narrate():
     assert 8 / (race.speed * race.frame_rate) >= 2
     hopfield.stop()
     dense.stop()
+
+
+def test_a_prepared_links_speed_wins_over_the_scenes(stories):
+    """A lecturer's link names its speed: the scene applied on load keeps it (it once set the
+    scene's and the lecture's speed over it; the browser test of prepared links failed)."""
+    from landscape_app.views.common.lecture import StoryBar
+
+    story = stories["samplers"]
+    index = next(i for i, s in enumerate(story.scenes) if s.speed not in (None, 3))
+    view = _view("explorer")
+    bar = StoryBar(view, "explorer", story, scene=index + 1)
+    view.playback.speed = 3
+    bar.show_scene(keep={"speed", "landscape"})
+    assert view.playback.speed == 3
+    bar.show_scene()
+    assert view.playback.speed == story.scenes[index].speed
+    view.stop()

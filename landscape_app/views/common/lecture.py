@@ -235,9 +235,15 @@ class StoryBar(pn.viewable.Viewer):
         refused = self.page.apply_settings(query) if query else []
         player = self._player()
         if player is not None:
+            # a prepared link's own speed and frame rate (any tab's: "speed", "race.speed")
+            # win over the lecture's and the scene's, as its other settings do
+            linked = {name for name in ("speed", "frame_rate")
+                      if any(k == name or k.endswith("." + name) for k in keep)}
+            kept = {name: getattr(player, name) for name in linked}
             slow_for_lecture(player)
             if scene.speed is not None:
                 player.speed = scene.speed
+            player.param.update(**kept)
             if refused:
                 player.show(f"This scene's settings were not valid here: {', '.join(refused)}")
             if scene.play:
