@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from bokeh.document import Document
 
-from landscape_app.app.threads import SessionExecutor
+from landscape_app.app.threads import SessionExecutor, make_bokeh_validation_thread_local
 
 
 def overlaps(executor, tasks_per_doc=6, docs=2, work_s=0.02):
@@ -90,6 +90,8 @@ def test_the_served_app_runs_callbacks_on_the_session_executor():
     try:
         assert isinstance(state._thread_pool, SessionExecutor)
         assert state._thread_pool._max_workers == 3 and pn.config.nthreads == 3
+        from bokeh.core.property import bases
+        assert getattr(bases.validation_on, "thread_local", False)  # see the test below
     finally:
         server.stop()
         pn.config.nthreads = before  # Panel shuts its pool down
@@ -207,3 +209,35 @@ def test_work_on_page_load_is_handed_to_the_event_loop(monkeypatch):
     worker.join(timeout=10)
     assert ran == []
     assert len(doc.session_callbacks) == scheduled_before + 1
+
+
+def test_a_thread_streaming_without_validation_leaves_a_page_built_meanwhile_valid():
+    """HoloViews streams each frame inside ``with validate(False):``; a figure built on
+    another thread meanwhile kept ``title="…"`` as text (no ``Title``), and HoloViews'
+    ``_update_title`` failed on it (CI, lecture pages). Two such blocks interleaved on two
+    threads left validation off for good. With the switch per thread, neither happens."""
+    from bokeh.core.property.validation import validate
+    from bokeh.models import Title
+    from bokeh.plotting import figure
+
+    make_bokeh_validation_thread_local()
+    from bokeh.core.property import bases
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def stream_a_frame():
+        with validate(False):
+            inside.set()
+            leave.wait(5)
+
+    streamer = threading.Thread(target=stream_a_frame)
+    streamer.start()
+    assert inside.wait(5)
+    fig = figure(title="built meanwhile")
+    # a block on this thread that began after the streamer's and ends after it
+    block = validate(False)
+    leave.set()
+    streamer.join(5)
+    block.__exit__(None, None, None)
+    assert isinstance(fig.title, Title), type(fig.title)
+    assert bases.validation_on()

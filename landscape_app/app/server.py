@@ -15,7 +15,7 @@ from . import pages as _pages  # noqa: F401  (registers the pages)
 from .builder import applications, send_mathjax_only_for_math, serve_styles_locally
 from .errors import quiet_closed_tab_warnings, quiet_closed_tabs, report_exception
 from .shell import PAGES, render
-from .threads import use_session_executor
+from .threads import make_bokeh_validation_thread_local, use_session_executor
 
 #: how long a session lives with no tab connected: the time a tab has to connect once its
 #: page has arrived, and how long a closed tab's session lingers. Bokeh counts it from the
@@ -130,6 +130,8 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
     """
     if warm:
         prepare(num_procs)
+    # pages are built on the builder thread while sessions stream frames on others
+    make_bokeh_validation_thread_local()
     if num_threads:
         # Panel's pool would run two callbacks of one session at once (see ``threads``)
         use_session_executor(num_threads)

@@ -94,3 +94,46 @@ def use_session_executor(num_threads: int) -> SessionExecutor:
     if previous is not None and previous is not executor:
         previous.shutdown(wait=False)
     return executor
+
+
+class _ValidationState(threading.local):
+    """Whether Bokeh validates (and converts) property values on this thread."""
+
+    on = True
+
+
+_VALIDATION = _ValidationState()
+
+
+def make_bokeh_validation_thread_local() -> None:
+    """Make Bokeh's "validate property values" switch a per-thread one.
+
+    Bokeh keeps it in one class attribute, ``Property._should_validate``, which
+    ``with validate(False):`` turns off and back on; HoloViews does so around every streamed
+    frame (``source.data.update``). With sessions on several threads, a page built on another
+    thread meanwhile skipped validation, and with it the conversions validation decides on:
+    ``figure(title="…")`` kept the text instead of a ``Title``, and HoloViews then failed in
+    ``_update_title`` ("'str' object has no attribute 'update'", seen in CI on lecture pages).
+    Two such blocks interleaving on two threads could even leave validation off for good. Here
+    each thread has its own switch; Panel's global setting (``config.disable_validation``)
+    still turns validation off everywhere.
+    """
+    from bokeh.core.property import bases, validation
+
+    if getattr(bases.validation_on, "thread_local", False):
+        return
+
+    def validation_on() -> bool:
+        return bases.Property._should_validate and _VALIDATION.on
+
+    def __init__(self, value) -> None:
+        self.old = _VALIDATION.on
+        _VALIDATION.on = value
+
+    def __exit__(self, typ, value, traceback) -> None:
+        _VALIDATION.on = self.old
+
+    validation_on.thread_local = True
+    bases.validation_on = validation_on
+    validation.validate.__init__ = __init__
+    validation.validate.__exit__ = __exit__
