@@ -100,6 +100,37 @@ def test_a_closed_tab_stops_playing_before_computing_or_drawing_a_frame():
     assert playback.message == ""  # a tab going away is not an error to report
 
 
+def test_a_playing_page_waits_for_the_browser_to_draw_the_last_frame(monkeypatch):
+    """Frames sent faster than the browser drew them queued up in the page, and a click
+    waited behind them (Next ▶ on a playing lecture: 4–14 s). A tick now computes a frame only
+    once the browser has acknowledged the last one, or ``ACK_TIMEOUT_S`` later; a page whose
+    browser never answered (a notebook without the component) is not held back."""
+    from landscape_app.views.common import playback as playback_module
+
+    frames = []
+    playback = Playback(on_frame=lambda n: frames.append(n) or (lambda: None),
+                        on_reset=lambda: None)
+    playback.playing = True  # the ticks, without a periodic callback
+    playback._tick()
+    playback._tick()
+    assert len(frames) == 2 and playback.ack.sent == 2  # no answer yet: not held back
+    playback.ack.drawn = 2  # the browser drew frame 2
+    playback._tick()
+    assert len(frames) == 3 and playback.ack.sent == 3
+    playback._tick()
+    playback._tick()
+    assert len(frames) == 3  # waiting for frame 3 to be drawn
+    playback.ack.drawn = 3
+    playback._tick()
+    assert len(frames) == 4
+    clock = [playback.ack._sent_at + playback_module.ACK_TIMEOUT_S + 0.01]
+    monkeypatch.setattr(playback_module.time, "monotonic", lambda: clock[0])
+    playback._tick()
+    assert len(frames) == 5  # an answer lost (or a background tab): go on after the timeout
+    playback.step_button.clicks += 1  # Step is the user's own: never held back
+    assert len(frames) == 6
+
+
 def test_exports():
     explorer = Explorer(landscape="double_well", sampler="MALA", n_chains=10)
     render(explorer)

@@ -9,11 +9,13 @@ import contextlib
 import functools
 import logging
 import threading
+import time
 import traceback
 import weakref
 
 import panel as pn
 import param
+from panel.custom import JSComponent
 
 from .widgets import MessageBox, text_pane
 
@@ -110,6 +112,54 @@ def _socket_open(connection) -> bool:
     return ws is not None and not ws.is_closing()
 
 
+#: how long a playing page waits for the browser to say it drew a frame before it sends the
+#: next anyway (a lost acknowledgement; a background tab, where the browser does not paint)
+ACK_TIMEOUT_S = 1.0
+
+
+class FrameAck(JSComponent):
+    """The browser's word that it has drawn a frame: ``drawn`` follows ``sent`` once the
+    browser has applied the frame's changes and painted (two animation frames later).
+
+    A playing page sent frames at its own rate whatever the browser made of them; a slow
+    laptop, a projector's machine or a headless browser on two cores fell behind, patches
+    queued up in the page, and a click waited behind them: Next ▶ on a playing
+    /explorer lecture took 4–14 s to show the next scene (the click reached the server seconds
+    late, and its answer reached the screen seconds later). ``Playback`` now sends a frame only
+    when the browser has drawn the one before (or after ``ACK_TIMEOUT_S``).
+    """
+
+    sent = param.Integer(0, doc="The last frame the server sent.")
+    drawn = param.Integer(0, doc="The last frame the browser drew.")
+
+    _esm = """
+    export function render({ model }) {
+      model.on("sent", () => {
+        const frame = model.sent;
+        requestAnimationFrame(() => requestAnimationFrame(() => { model.drawn = frame; }));
+      });
+      const el = document.createElement("span");
+      el.className = "frame-ack";
+      return el;
+    }
+    """
+
+    def __init__(self, **params):
+        super().__init__(width=0, height=0, margin=0, **params)
+        self._sent_at = 0.0
+
+    def mark_sent(self) -> None:
+        """A frame has been drawn into the document (on its event loop): count it."""
+        self._sent_at = time.monotonic()
+        self.sent += 1
+
+    def waiting(self) -> bool:
+        """Whether the browser is still drawing the last frame sent. A page that has never
+        answered (no browser, or one that has not loaded the component) is never waited on."""
+        return (0 < self.drawn < self.sent
+                and time.monotonic() - self._sent_at < ACK_TIMEOUT_S)
+
+
 class Playback(pn.viewable.Viewer):
     """Buttons and a status line driving ``on_frame(n_steps)``, ``on_reset()``, ``on_pause()``.
 
@@ -134,6 +184,7 @@ class Playback(pn.viewable.Viewer):
         self._closed = False
         self._context = None
         self._busy = threading.Lock()
+        self.ack = FrameAck()
         self.play_button = pn.widgets.Button(label="Play", color="success", width=80)
         self.pause_button = pn.widgets.Button(label="Pause", color="warning", width=80,
                                               disabled=True)
@@ -236,6 +287,7 @@ class Playback(pn.viewable.Viewer):
             try:
                 if draw is not None and not self._tab_closed():
                     draw()
+                    self.ack.mark_sent()
             except Exception as error:
                 self._fail(error)
             finally:
@@ -253,7 +305,8 @@ class Playback(pn.viewable.Viewer):
         logging.getLogger(__name__).warning("frame failed\n%s", traceback.format_exc())
 
     def _tick(self):
-        if self.playing:
+        # the browser still drawing the last frame: a frame now would only queue up there
+        if self.playing and not self.ack.waiting():
             self.frame()
 
     def reset(self):
@@ -275,4 +328,4 @@ class Playback(pn.viewable.Viewer):
         # wraps: the speed goes under the buttons where the page (a notebook cell) is narrow
         return pn.Column(pn.FlexBox(buttons, self.speed_slider, self.rate_slider,
                                     align_items="center"),
-                         self.alert, sizing_mode="stretch_width")
+                         self.alert, self.ack, sizing_mode="stretch_width")
