@@ -61,6 +61,25 @@ def _half_open_unit(bits):
 
 
 @njit(inline="always", **JIT)
+def next_uniform(states, i):
+    """One U(0, 1] from stream i (a run that draws one number at a time)."""
+    s = states[i] + _GAMMA
+    states[i] = s
+    return _open_unit(_mix64(s))
+
+
+@njit(inline="always", **JIT)
+def next_normal_pair(states, i):
+    """Two independent N(0, 1) from stream i (Box–Muller), as ``fill_normal_pairs`` draws."""
+    s1 = states[i] + _GAMMA
+    s2 = s1 + _GAMMA
+    states[i] = s2
+    radius = math.sqrt(-2.0 * fast_log(_open_unit(_mix64(s1))))
+    sin_t, cos_t = fast_sincos_2pi(_half_open_unit(_mix64(s2)))
+    return radius * cos_t, radius * sin_t
+
+
+@njit(inline="always", **JIT)
 def fill_uniforms(states, out):
     """out[i] ~ U(0, 1], advancing chain i's stream by one draw."""
     for i in range(out.shape[0]):
@@ -72,6 +91,7 @@ def fill_uniforms(states, out):
 @njit(inline="always", **JIT)
 def fill_normal_pairs(states, out1, out2):
     """Two independent N(0, 1) per chain (Box–Muller), advancing each stream by two draws."""
+    # the body of next_normal_pair written out: this loop runs across a tile and vectorises
     for i in range(out1.shape[0]):
         s1 = states[i] + _GAMMA
         s2 = s1 + _GAMMA

@@ -1,0 +1,236 @@
+"""Kernel of synaptic sampling in a winner-take-all classifier (seed 003; docs/saddles.md).
+
+Many runs at once (one per thread at a time), each presenting stimuli one by one:
+
+    x_i ~ Poisson(λ_ni)                   input spike counts of stimulus n in its window
+    u_k = Σ_i (w_ki x_i − a_ki),  w = e^{θ−θ₀},  a = min(α e^{w}, a_max)
+    p = softmax(u);  S ~ Multinomial(n_out, p)   the WTA's output spikes; predicted: argmax S
+    θ_ki ← θ_ki + η [(μ − θ_ki)/σ² + N w_ki (x_i − a_ki)(Θ{h = k} − s_k)] + √(2ηT D_ki) ξ
+
+with s_k = S_k as printed in seed 003's Eq. 2 (PRINTED) or s_k = S_k / n_out (CORRECTED, an
+unbiased estimate of p_k: the drift is then a stochastic gradient of the log posterior, since
+∂u_k/∂θ_ki = w_ki (x_i − a_ki)); N: the stimuli the likelihood counts (Eq. 2's Σ_{n=1}^N,
+one presentation standing for the average of N). Noise: D = 0 (NONE), 1 (ISOTROPIC) or
+N a_ki (WEIGHT: the variance N α e^{w} of seed 003's Eq. 3). θ is clipped to [θ_min, θ_max].
+
+``spiking = 0`` replaces every draw but the synaptic noise by its mean (x = λ, s = p, predicted
+argmax u): the deterministic dynamics that start symmetric and have no spike noise.
+"""
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from .fastmath import JIT, fast_exp
+from .rng import next_normal_pair, next_uniform
+
+NONE, ISOTROPIC, WEIGHT = 0, 1, 2
+PRINTED, CORRECTED = 0, 1
+#: settings vector layout
+(ETA, MU, SIGMA, THETA0, ALPHA, A_MAX, THETA_MIN, THETA_MAX, N_OUT, RULE, SPIKING,
+ N_SAMPLES) = range(12)
+N_SETTINGS = 12
+
+
+@njit(inline="always", **JIT)
+def _poisson(states, r, lam):
+    """A Poisson(λ) count by inversion (λ ≤ 100, checked by the model)."""
+    u = next_uniform(states, r)
+    p = math.exp(-lam)
+    cdf = p
+    k = 0
+    while u > cdf and k < 1000:
+        k += 1
+        p *= lam / k
+        cdf += p
+    return k
+
+
+@njit(inline="always", **JIT)
+def _argmax_random_ties(values, states, r):
+    """The index of the largest value; ties broken uniformly (with the run's stream)."""
+    best = values[0]
+    for k in range(1, values.shape[0]):
+        if values[k] > best:
+            best = values[k]
+    n_best = 0
+    for k in range(values.shape[0]):
+        if values[k] == best:
+            n_best += 1
+    pick = int(next_uniform(states, r) * n_best) if n_best > 1 else 0
+    pick = min(pick, n_best - 1)
+    for k in range(values.shape[0]):
+        if values[k] == best:
+            if pick == 0:
+                return k
+            pick -= 1
+    return 0
+
+
+@njit(inline="always", **JIT)
+def _respond(theta_w, a_sum, x, active, n_active, u, p):
+    """Potentials u_k = Σ_i w_ki x_i − Σ_i a_ki over the active inputs, and p = softmax(u)."""
+    n_out = u.shape[0]
+    top = -np.inf
+    for k in range(n_out):
+        total = -a_sum[k]
+        for j in range(n_active):
+            i = active[j]
+            total += theta_w[k, i] * x[i]
+        u[k] = total
+        if total > top:
+            top = total
+    z = 0.0
+    for k in range(n_out):
+        p[k] = math.exp(u[k] - top)
+        z += p[k]
+    for k in range(n_out):
+        p[k] /= z
+
+
+@njit(inline="always", **JIT)
+def _present(states, r, lam, x, active, spiking):
+    """Draw the input counts of one stimulus; returns how many inputs spiked."""
+    n_active = 0
+    for i in range(lam.shape[0]):
+        x[i] = _poisson(states, r, lam[i]) if spiking else lam[i]
+        if x[i] > 0.0:
+            active[n_active] = i
+            n_active += 1
+    return n_active
+
+
+@njit(inline="always", **JIT)
+def _output_spikes(states, r, p, n_spikes, counts):
+    """counts ~ Multinomial(n_spikes, p) by one categorical draw per spike."""
+    counts[:] = 0.0
+    for _ in range(n_spikes):
+        u = next_uniform(states, r)
+        cdf = 0.0
+        pick = p.shape[0] - 1
+        for k in range(p.shape[0]):
+            cdf += p[k]
+            if u <= cdf:
+                pick = k
+                break
+        counts[pick] += 1.0
+
+
+@njit(**JIT)
+def _classify(states, r, w, a_sum, rates, labels, x, active, u, p, counts, n_spikes, spiking):
+    """Fraction of ``rates``' stimuli whose prediction is their label (no learning)."""
+    correct = 0
+    for n in range(rates.shape[0]):
+        n_active = _present(states, r, rates[n], x, active, spiking)
+        _respond(w, a_sum, x, active, n_active, u, p)
+        if spiking:
+            _output_spikes(states, r, p, n_spikes, counts)
+            guess = _argmax_random_ties(counts, states, r)
+        else:
+            guess = _argmax_random_ties(u, states, r)
+        correct += guess == labels[n]
+    return correct / rates.shape[0]
+
+
+@njit(cache=True, nogil=True, parallel=True, **JIT)
+def wta_learning_kernel(theta, streams, rates, labels, test_rates, test_labels, modes,
+                        temperatures, settings, n_steps, eval_every,
+                        train_accuracy, test_accuracy, snapshots, diverged_at):
+    """Run every run ``n_steps`` presentations from its ``theta`` (R, K, I), in place.
+
+    Records, at step 0 and every ``eval_every`` steps: the test accuracy (``test_accuracy``
+    (R, n_eval + 1)), θ (``snapshots`` (R, n_eval + 1, K, I)); between them the fraction of
+    presentations classified right while learning (``train_accuracy`` (R, n_eval)).
+    ``diverged_at[r]``: the first step at which run r's θ stopped being finite, else −1.
+    """
+    n_runs, n_out, n_in = theta.shape
+    eta = settings[ETA]
+    mu = settings[MU]
+    inv_var = 1.0 / (settings[SIGMA] * settings[SIGMA])
+    theta0 = settings[THETA0]
+    alpha = settings[ALPHA]
+    a_max = settings[A_MAX]
+    lo = settings[THETA_MIN]
+    hi = settings[THETA_MAX]
+    n_spikes = int(settings[N_OUT])
+    corrected = settings[RULE] == CORRECTED
+    spiking = settings[SPIKING] != 0.0
+    n_samples = settings[N_SAMPLES]
+    n_train = rates.shape[0]
+    for r in prange(n_runs):
+        th = theta[r]
+        w = np.empty((n_out, n_in))
+        a = np.empty((n_out, n_in))
+        a_sum = np.zeros(n_out)
+        x = np.empty(n_in)
+        active = np.empty(n_in, np.int64)
+        u = np.empty(n_out)
+        p = np.empty(n_out)
+        counts = np.empty(n_out)
+        s = np.empty(n_out)
+        for k in range(n_out):
+            for i in range(n_in):
+                w[k, i] = fast_exp(th[k, i] - theta0)
+                a[k, i] = min(alpha * fast_exp(w[k, i]), a_max)
+                a_sum[k] += a[k, i]
+        mode = modes[r]
+        spread = math.sqrt(2.0 * eta * temperatures[r])
+        test_accuracy[r, 0] = _classify(streams, r, w, a_sum, test_rates, test_labels, x,
+                                        active, u, p, counts, n_spikes, spiking)
+        snapshots[r, 0] = th
+        right = 0
+        for step in range(n_steps):
+            n = min(int(next_uniform(streams, r) * n_train), n_train - 1)
+            label = labels[n]
+            n_active = _present(streams, r, rates[n], x, active, spiking)
+            _respond(w, a_sum, x, active, n_active, u, p)
+            if spiking:
+                _output_spikes(streams, r, p, n_spikes, counts)
+                guess = _argmax_random_ties(counts, streams, r)
+                for k in range(n_out):
+                    s[k] = counts[k] / n_spikes if corrected else counts[k]
+            else:
+                guess = _argmax_random_ties(u, streams, r)
+                for k in range(n_out):
+                    s[k] = p[k] if corrected else p[k] * n_spikes
+            right += guess == label
+            finite = True
+            for k in range(n_out):
+                target = 1.0 if k == label else 0.0
+                err = target - s[k]
+                total = 0.0
+                scale = n_samples * err
+                for i in range(0, n_in, 2):
+                    xi1, xi2 = next_normal_pair(streams, r) if mode != NONE else (0.0, 0.0)
+                    for j in range(2):
+                        ii = i + j
+                        if ii >= n_in:
+                            break
+                        gain = scale * w[k, ii]
+                        drift = (mu - th[k, ii]) * inv_var + gain * (x[ii] - a[k, ii])
+                        value = th[k, ii] + eta * drift
+                        if mode == ISOTROPIC:
+                            value += spread * (xi1 if j == 0 else xi2)
+                        elif mode == WEIGHT:
+                            value += spread * math.sqrt(n_samples * a[k, ii]) * (
+                                xi1 if j == 0 else xi2)
+                        if not math.isfinite(value):
+                            finite = False
+                        value = min(max(value, lo), hi)
+                        th[k, ii] = value
+                        wk = fast_exp(value - theta0)
+                        w[k, ii] = wk
+                        a[k, ii] = min(alpha * fast_exp(wk), a_max)
+                        total += a[k, ii]
+                a_sum[k] = total
+            if not finite:
+                diverged_at[r] = step + 1
+                break
+            if (step + 1) % eval_every == 0:
+                e = (step + 1) // eval_every
+                train_accuracy[r, e - 1] = right / eval_every
+                right = 0
+                test_accuracy[r, e] = _classify(streams, r, w, a_sum, test_rates, test_labels,
+                                                x, active, u, p, counts, n_spikes, spiking)
+                snapshots[r, e] = th
