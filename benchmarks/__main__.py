@@ -11,6 +11,7 @@ from .control import control_table, run_control_benchmarks
 from .dense_memory import run_dense_benchmarks
 from .hopfield import run_hopfield_benchmarks
 from .kernels import run_kernel_benchmarks
+from .saddles import run_saddle_benchmarks, saddle_table
 from .synaptic_sampling import run_synaptic_benchmarks, synaptic_table
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -50,8 +51,8 @@ def _dense_table(rows):
     return "\n".join(lines)
 
 
-SECTIONS = ("kernels", "hopfield", "dense_memory", "control", "synaptic_sampling", "cold_start",
-            "app", "first_use", "classroom")
+SECTIONS = ("kernels", "hopfield", "dense_memory", "control", "synaptic_sampling", "saddles",
+            "cold_start", "app", "first_use", "classroom")
 
 
 def _classroom(quick):
@@ -102,6 +103,9 @@ def main(argv=None):
     if "synaptic_sampling" in only:
         results["synaptic_sampling"] = run_synaptic_benchmarks(quick=args.quick)
         print(synaptic_table(results["synaptic_sampling"]), flush=True)
+    if "saddles" in only:
+        results["saddles"] = run_saddle_benchmarks(quick=args.quick)
+        print(saddle_table(results["saddles"]), flush=True)
     if "cold_start" in only:
         cold = measure_cold_start()
         print(f"cold start (first 100-step HMC run, 1000 chains, fresh process): "

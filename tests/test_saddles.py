@@ -180,3 +180,18 @@ def test_any_valid_settings_run_to_finite_bounded_weights(small_task, values):
         assert np.isfinite(theta).all()
         assert theta.min() >= model.theta_min and theta.max() <= model.theta_max
         assert ((curves.test[mode] >= 0) & (curves.test[mode] <= 1)).all()
+
+
+def test_advancing_in_pieces_is_one_run(small_task):
+    """Two calls of 150 presentations continue where the first stopped: the same θ as one
+    call of 300 (the streams and θ carry over)."""
+    whole = WTALearning(small_task, seed=6).run(300, runs=2, records=1)
+    model = WTALearning(small_task, seed=6)
+    model.reset(runs=2)
+    model.advance(150)
+    second = model.advance(150)
+    assert model.presented == 300 and second.steps.tolist() == [150, 300]
+    for mode in whole.theta:
+        assert np.array_equal(whole.theta[mode][:, -1], second.theta[mode][:, -1])
+    with pytest.raises(ValueError, match="reset"):
+        WTALearning(small_task).advance(10)

@@ -80,6 +80,22 @@ def next_normal_pair(states, i):
 
 
 @njit(inline="always", **JIT)
+def fill_stream_normals(states, i, out):
+    """out[:] ~ N(0, 1), ``len(out)`` (even) draws from stream i alone: the draws
+    ``next_normal_pair`` would give, computed from the counter (SplitMix's j-th state is
+    s₀ + jγ), so the loop vectorises."""
+    s0 = states[i]
+    for j in range(out.shape[0] // 2):
+        s1 = s0 + np.uint64(2 * j + 1) * _GAMMA
+        s2 = s1 + _GAMMA
+        radius = math.sqrt(-2.0 * fast_log(_open_unit(_mix64(s1))))
+        sin_t, cos_t = fast_sincos_2pi(_half_open_unit(_mix64(s2)))
+        out[2 * j] = radius * cos_t
+        out[2 * j + 1] = radius * sin_t
+    states[i] = s0 + np.uint64(out.shape[0] // 2 * 2) * _GAMMA
+
+
+@njit(inline="always", **JIT)
 def fill_uniforms(states, out):
     """out[i] ~ U(0, 1], advancing chain i's stream by one draw."""
     for i in range(out.shape[0]):

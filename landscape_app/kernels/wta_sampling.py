@@ -23,7 +23,7 @@ import numpy as np
 from numba import njit, prange
 
 from .fastmath import JIT, fast_exp
-from .rng import next_normal_pair, next_uniform
+from .rng import fill_stream_normals, next_uniform
 
 NONE, ISOTROPIC, WEIGHT = 0, 1, 2
 PRINTED, CORRECTED = 0, 1
@@ -134,7 +134,7 @@ def _classify(states, r, w, a_sum, rates, labels, x, active, u, p, counts, n_spi
 
 
 @njit(cache=True, nogil=True, parallel=True, **JIT)
-def wta_learning_kernel(theta, streams, rates, labels, test_rates, test_labels, modes,
+def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates, test_labels, modes,
                         temperatures, settings, n_steps, eval_every,
                         train_accuracy, test_accuracy, snapshots, diverged_at):
     """Run every run ``n_steps`` presentations from its ``theta`` (R, K, I), in place.
@@ -143,6 +143,7 @@ def wta_learning_kernel(theta, streams, rates, labels, test_rates, test_labels, 
     (R, n_eval + 1)), θ (``snapshots`` (R, n_eval + 1, K, I)); between them the fraction of
     presentations classified right while learning (``train_accuracy`` (R, n_eval)).
     ``diverged_at[r]``: the first step at which run r's θ stopped being finite, else −1.
+    The test draws come from ``eval_streams``: how often a run is tested does not change it.
     """
     n_runs, n_out, n_in = theta.shape
     eta = settings[ETA]
@@ -169,6 +170,7 @@ def wta_learning_kernel(theta, streams, rates, labels, test_rates, test_labels, 
         p = np.empty(n_out)
         counts = np.empty(n_out)
         s = np.empty(n_out)
+        noise = np.empty(n_in + n_in % 2)
         for k in range(n_out):
             for i in range(n_in):
                 w[k, i] = fast_exp(th[k, i] - theta0)
@@ -176,7 +178,7 @@ def wta_learning_kernel(theta, streams, rates, labels, test_rates, test_labels, 
                 a_sum[k] += a[k, i]
         mode = modes[r]
         spread = math.sqrt(2.0 * eta * temperatures[r])
-        test_accuracy[r, 0] = _classify(streams, r, w, a_sum, test_rates, test_labels, x,
+        test_accuracy[r, 0] = _classify(eval_streams, r, w, a_sum, test_rates, test_labels, x,
                                         active, u, p, counts, n_spikes, spiking)
         snapshots[r, 0] = th
         right = 0
@@ -195,35 +197,32 @@ def wta_learning_kernel(theta, streams, rates, labels, test_rates, test_labels, 
                 for k in range(n_out):
                     s[k] = p[k] if corrected else p[k] * n_spikes
             right += guess == label
-            finite = True
+            bad = 0.0
             for k in range(n_out):
                 target = 1.0 if k == label else 0.0
-                err = target - s[k]
+                step_k = eta * n_samples * (target - s[k])
+                if mode != NONE:
+                    fill_stream_normals(streams, r, noise)
                 total = 0.0
-                scale = n_samples * err
-                for i in range(0, n_in, 2):
-                    xi1, xi2 = next_normal_pair(streams, r) if mode != NONE else (0.0, 0.0)
-                    for j in range(2):
-                        ii = i + j
-                        if ii >= n_in:
-                            break
-                        gain = scale * w[k, ii]
-                        drift = (mu - th[k, ii]) * inv_var + gain * (x[ii] - a[k, ii])
-                        value = th[k, ii] + eta * drift
-                        if mode == ISOTROPIC:
-                            value += spread * (xi1 if j == 0 else xi2)
-                        elif mode == WEIGHT:
-                            value += spread * math.sqrt(n_samples * a[k, ii]) * (
-                                xi1 if j == 0 else xi2)
-                        if not math.isfinite(value):
-                            finite = False
-                        value = min(max(value, lo), hi)
-                        th[k, ii] = value
-                        wk = fast_exp(value - theta0)
-                        w[k, ii] = wk
-                        a[k, ii] = min(alpha * fast_exp(wk), a_max)
-                        total += a[k, ii]
+                # one pass over the output's synapses, without draws or branches: vectorises
+                for i in range(n_in):
+                    ak = a[k, i]
+                    value = (th[k, i] + eta * (mu - th[k, i]) * inv_var
+                             + step_k * w[k, i] * (x[i] - ak))
+                    if mode == ISOTROPIC:
+                        value += spread * noise[i]
+                    elif mode == WEIGHT:
+                        value += spread * math.sqrt(n_samples * ak) * noise[i]
+                    bad += value - value  # 0, or NaN once a value is not finite
+                    value = min(max(value, lo), hi)
+                    th[k, i] = value
+                    wk = fast_exp(value - theta0)
+                    w[k, i] = wk
+                    ak = min(alpha * fast_exp(wk), a_max)
+                    a[k, i] = ak
+                    total += ak
                 a_sum[k] = total
+            finite = bad == 0.0
             if not finite:
                 diverged_at[r] = step + 1
                 break
@@ -231,6 +230,7 @@ def wta_learning_kernel(theta, streams, rates, labels, test_rates, test_labels, 
                 e = (step + 1) // eval_every
                 train_accuracy[r, e - 1] = right / eval_every
                 right = 0
-                test_accuracy[r, e] = _classify(streams, r, w, a_sum, test_rates, test_labels,
-                                                x, active, u, p, counts, n_spikes, spiking)
+                test_accuracy[r, e] = _classify(eval_streams, r, w, a_sum, test_rates,
+                                                test_labels, x, active, u, p, counts,
+                                                n_spikes, spiking)
                 snapshots[r, e] = th

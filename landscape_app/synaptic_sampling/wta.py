@@ -87,6 +87,8 @@ class WTALearning(param.Parameterized):
     def __init__(self, task: ClusterTask | None = None, **params):
         super().__init__(**params)
         self.task = task if task is not None else cluster_task()
+        self.theta = None  # (runs × modes, K, I) once ``reset``
+        self.modes, self.runs, self.presented = (), 0, 0
 
     def check(self) -> None:
         """Cross-parameter checks (param checks each range; NaN/inf are refused here)."""
@@ -117,46 +119,67 @@ class WTALearning(param.Parameterized):
         draws = start_generator(self.seed).standard_normal((n_runs, *shape))
         return np.clip(self.mu + self.sigma * draws, self.theta_min, self.theta_max)
 
-    def run(self, n_steps: int, modes=tuple(NOISE_MODES), runs: int = 10,
-            records: int = 20) -> LearningCurves:
-        """``runs`` runs of each noise mode in ``modes``, ``n_steps`` presentations each,
-        recorded ``records`` times. Raises ``ValueError`` for bad settings and
-        "diverged at step k" if a run's θ stops being finite."""
+    def reset(self, modes=tuple(NOISE_MODES), runs: int = 10) -> None:
+        """Start ``runs`` runs of each noise mode in ``modes`` (all from the same ``starts``)."""
         self.check()
         runs = count(runs, "runs per mode", 1, 10_000)
-        records = count(records, "records", 1, 10_000)
-        n_steps = count(n_steps, "presentations", records, None)
         modes = tuple(modes)
         unknown = [m for m in modes if m not in NOISE_MODES]
         if unknown or not modes:
             raise ValueError(f"noise modes must be among {list(NOISE_MODES)}, got {unknown}")
         k, i = self.task.n_classes, self.task.n_inputs
-        check_steps(float(n_steps) * runs * len(modes) * k * i / 100.0,
+        check_memory(8.0 * runs * len(modes) * k * i * 3, "the runs' θ, w and α e^{w}",
+                     "fewer runs or inputs")
+        self.modes, self.runs = modes, runs
+        self.theta = np.concatenate([self.starts(runs)] * len(modes))
+        self._codes = np.repeat([NOISE_MODES[m] for m in modes], runs).astype(np.int64)
+        self._streams = np.concatenate([chain_streams(self.seed + 7919 * (j + 1), runs)
+                                        for j in range(len(modes))])
+        self._eval_streams = chain_streams(self.seed + 104_729, len(self._streams))
+        self.presented = 0
+
+    def advance(self, n_steps: int, records: int = 1) -> LearningCurves:
+        """Present ``n_steps`` more stimuli to every run (``reset`` first), recorded at the
+        start and ``records`` times. Raises ``ValueError`` for bad settings and
+        "diverged at step k" if a run's θ stops being finite."""
+        if getattr(self, "theta", None) is None:
+            raise ValueError("reset the runs before advancing them")
+        self.check()
+        records = count(records, "records", 1, 10_000)
+        n_steps = count(n_steps, "presentations", records, None)
+        n_total, k, i = self.theta.shape
+        check_steps(float(n_steps) * n_total * k * i / 100.0,
                     "these runs (presentations × synapses / 100)", "fewer runs or inputs")
-        eval_every = n_steps // records
-        n_total = runs * len(modes)
         check_memory(8.0 * n_total * (records + 1) * k * i, "the recorded θ",
                      "fewer records, runs or inputs")
-        theta = np.concatenate([self.starts(runs)] * len(modes))
-        codes = np.repeat([NOISE_MODES[m] for m in modes], runs).astype(np.int64)
-        streams = np.concatenate([chain_streams(self.seed + 7919 * (j + 1), runs)
-                                  for j in range(len(modes))])
+        eval_every = n_steps // records
         temperatures = np.full(n_total, float(self.temperature))
         train = np.zeros((n_total, records))
         test = np.zeros((n_total, records + 1))
         snapshots = np.zeros((n_total, records + 1, k, i))
         diverged = np.full(n_total, -1, np.int64)
-        kernel.wta_learning_kernel(theta, streams, self.task.rates, self.task.labels,
-                                   self.task.test_rates, self.task.test_labels, codes,
-                                   temperatures, self.settings(), n_steps, eval_every,
+        kernel.wta_learning_kernel(self.theta, self._streams, self._eval_streams,
+                                   self.task.rates,
+                                   self.task.labels, self.task.test_rates,
+                                   self.task.test_labels, self._codes, temperatures,
+                                   self.settings(), eval_every * records, eval_every,
                                    train, test, snapshots, diverged)
         if (diverged >= 0).any():
-            first = int(diverged[diverged >= 0].min())
+            first = self.presented + int(diverged[diverged >= 0].min())
             raise ValueError(f"diverged at step {first}: a run's θ stopped being finite")
+        steps = self.presented + np.arange(records + 1) * eval_every
+        self.presented += eval_every * records
+        runs = self.runs
 
         def split(array):
-            return {m: array[j * runs:(j + 1) * runs] for j, m in enumerate(modes)}
+            return {m: array[j * runs:(j + 1) * runs] for j, m in enumerate(self.modes)}
 
-        return LearningCurves(steps=np.arange(records + 1) * eval_every, test=split(test),
-                              train=split(train), theta=split(snapshots),
-                              diverged_at=split(diverged))
+        return LearningCurves(steps=steps, test=split(test), train=split(train),
+                              theta=split(snapshots), diverged_at=split(diverged))
+
+    def run(self, n_steps: int, modes=tuple(NOISE_MODES), runs: int = 10,
+            records: int = 20) -> LearningCurves:
+        """``runs`` fresh runs of each mode in ``modes``, ``n_steps`` presentations each
+        (rounded down to a multiple of ``records``), recorded ``records`` times."""
+        self.reset(modes, runs)
+        return self.advance(n_steps, records)

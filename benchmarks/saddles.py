@@ -1,0 +1,112 @@
+"""Noise and saddles (seed 003): the WTA kernel against a vectorised NumPy reference of the same
+model, and the paper's experiment at its size (docs/saddles.md).
+
+The reference steps every run at once with NumPy arrays (runs × K × I) and does the kernel's
+work per presentation: the stimulus, Poisson input counts, potentials, softmax, the
+multinomial output spikes and the prediction, Eq. 2's update with its noise and clip, w and
+α e^{w}. It presents fewer stimuli (its rate does not depend on how many); the ratio is of
+synapse-updates per second. The two are the same model: the accuracy they reach after the
+same presentations agrees to the Monte-Carlo error.
+
+The experiment: 1,000 inputs, 10 outputs, 43,200 presentations, 10 runs of each noise mode
+from the same random starts (the reference values of ``WTALearning``), test accuracy on 500
+held-out stimuli: mean and spread per mode, and the time it took.
+"""
+
+import time
+
+import numpy as np
+
+from landscape_app.synaptic_sampling.wta import NOISE_MODES, WTALearning
+from landscape_app.synaptic_sampling.wta_task import cluster_task
+
+
+def numpy_reference(model: WTALearning, n_steps: int, runs: int, mode: str,
+                    seed: int = 0) -> np.ndarray:
+    """``runs`` runs of ``mode`` for ``n_steps`` presentations; returns the final θ."""
+    rng = np.random.default_rng(seed)
+    task = model.task
+    theta = model.starts(runs)
+    w = np.exp(theta - model.theta0)
+    a = np.minimum(model.alpha * np.exp(w), model.a_max)
+    spread = np.sqrt(2.0 * model.eta * model.temperature)
+    rows = np.arange(runs)
+    right = np.zeros(runs)
+    for _ in range(n_steps):
+        n = rng.integers(task.rates.shape[0], size=runs)
+        lam = task.rates[n]
+        x = rng.poisson(lam).astype(float) if model.spiking else lam
+        u = np.einsum("rki,ri->rk", w, x) - a.sum(axis=2)
+        p = np.exp(u - u.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        counts = rng.multinomial(model.output_spikes, p).astype(float)
+        guess = np.argmax(counts + rng.random(counts.shape) * 0.5, axis=1)  # random ties
+        right += guess == task.labels[n]
+        s = counts / model.output_spikes if model.rule == "corrected" else counts
+        err = -s
+        err[rows, task.labels[n]] += 1.0
+        theta = theta + model.eta * ((model.mu - theta) / model.sigma**2
+                                     + model.n_samples * w * (x[:, None, :] - a)
+                                     * err[:, :, None])
+        if mode == "isotropic":
+            theta += spread * rng.standard_normal(theta.shape)
+        elif mode == "weight-dependent":
+            theta += spread * np.sqrt(model.n_samples * a) * rng.standard_normal(theta.shape)
+        np.clip(theta, model.theta_min, model.theta_max, out=theta)
+        w = np.exp(theta - model.theta0)
+        a = np.minimum(model.alpha * np.exp(w), model.a_max)
+    return theta
+
+
+def _accuracy(model: WTALearning, theta: np.ndarray) -> np.ndarray:
+    """Test accuracy of each run's θ with spikes at their means (argmax of u)."""
+    task = model.task
+    w = np.exp(theta - model.theta0)
+    a = np.minimum(model.alpha * np.exp(w), model.a_max)
+    u = np.einsum("rki,ni->rnk", w, task.test_rates) - a.sum(axis=2)[:, None, :]
+    return (u.argmax(axis=2) == task.test_labels[None, :]).mean(axis=1)
+
+
+def run_saddle_benchmarks(quick=False) -> dict:
+    """The kernel's rate against NumPy's, and the paper-sized experiment."""
+    task = cluster_task(n_classes=10, n_inputs=1000, n_train=2000, n_test=500, seed=0)
+    model = WTALearning(task)
+    model.run(10, runs=1, records=1)  # compile
+    runs, steps, numpy_steps = (4, 2_000, 100) if quick else (10, 43_200, 300)
+    synapses = task.n_classes * task.n_inputs
+    start = time.perf_counter()
+    curves = model.run(steps, runs=runs, records=24)
+    ours_s = time.perf_counter() - start
+    ours_rate = steps * runs * len(NOISE_MODES) * synapses / ours_s
+    start = time.perf_counter()
+    finals = {mode: numpy_reference(model, numpy_steps, runs, mode, seed=j)
+              for j, mode in enumerate(NOISE_MODES)}
+    numpy_s = time.perf_counter() - start
+    numpy_rate = numpy_steps * runs * len(NOISE_MODES) * synapses / numpy_s
+    # the same model: the accuracy of both after the reference's presentations
+    short = model.run(numpy_steps, runs=runs, records=1)
+    same_model = {mode: {"numba": float(_accuracy(model, short.theta[mode][:, -1]).mean()),
+                         "numpy": float(_accuracy(model, finals[mode]).mean())}
+                  for mode in NOISE_MODES}
+    experiment = {mode: {"test_mean": float(curves.final(mode).mean()),
+                         "test_sd": float(curves.final(mode).std(ddof=1)) if runs > 1 else 0.0,
+                         "train_mean": float(curves.final(mode, "train").mean()),
+                         "curve": curves.test[mode].mean(axis=0).round(4).tolist()}
+                  for mode in NOISE_MODES}
+    return {"inputs": task.n_inputs, "outputs": task.n_classes, "presentations": steps,
+            "runs_per_mode": runs, "steps": curves.steps.tolist(), "numba_s": ours_s,
+            "numba_synapse_updates_per_s": ours_rate,
+            "numpy_synapse_updates_per_s": numpy_rate, "ratio": ours_rate / numpy_rate,
+            "same_model_accuracy": same_model, "experiment": experiment}
+
+
+def saddle_table(results) -> str:
+    lines = [f"WTA kernel: {results['numba_synapse_updates_per_s']:.3g} synapse-updates/s, "
+             f"NumPy {results['numpy_synapse_updates_per_s']:.3g}: {results['ratio']:.1f}×",
+             f"{results['runs_per_mode']} runs × 3 modes × {results['presentations']:,} "
+             f"presentations ({results['inputs']} inputs, {results['outputs']} outputs): "
+             f"{results['numba_s']:.1f} s"]
+    for mode, row in results["experiment"].items():
+        lines.append(f"  {mode:17s} test {row['test_mean']:.3f} ± {row['test_sd']:.3f}  "
+                     f"train {row['train_mean']:.3f}")
+    return "\n".join(lines)
