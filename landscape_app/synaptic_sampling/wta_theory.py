@@ -15,6 +15,7 @@ central difference (exact to O(h²)); its spectrum says whether a point is a str
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,3 +133,42 @@ def project(paths: np.ndarray, centre: np.ndarray, directions: np.ndarray) -> np
     ``directions`` (2, K, I)."""
     delta = paths - centre
     return np.stack([(delta * d).sum(axis=(-2, -1)) for d in directions], axis=-1)
+
+
+#: Euler–Maruyama first passage off the saddle ½(x² − λy²): the constant of SCIENCE.md's
+#: escape-time reference, (1/λ)[ln(r √(2λ) / ε) + 0.635] (γ/2 + ln 2 / 2 ≈ 0.635)
+ESCAPE_CONSTANT = 0.635
+
+
+def predicted_escape_time(epsilon: float, radius: float, curvature: float = 1.0) -> float:
+    """Mean time for noisy gradient flow dx = −∇E dt + ε dW started on a saddle to reach
+    distance ``radius`` along the direction of curvature −λ (SCIENCE.md, escape times)."""
+    return (math.log(radius * math.sqrt(2.0 * curvature) / epsilon) + ESCAPE_CONSTANT) / curvature
+
+
+def escape_times(epsilons, radius: float = 0.1, n_chains: int = 2000, dt: float = 1e-3,
+                 t_max: float = 40.0, seed: int = 0) -> dict:
+    """Mean and standard error of the time overdamped Langevin dynamics with noise ε (T = ε²/2)
+    started at the strict saddle (0, 0) of x⁴/4 − x²/2 + y²/2 take to reach |x| = ``radius``,
+    for each ε, with the linear theory beside (λ = 1; the quartic term slows the last part of
+    the way by O(radius²)). Chains that have not escaped by ``t_max`` count as ``t_max``."""
+    from .. import samplers
+
+    rows = []
+    thin = 10
+    n_steps = int(round(t_max / dt / thin)) * thin
+    for epsilon in epsilons:
+        epsilon = float(epsilon)
+        if not (math.isfinite(epsilon) and epsilon > 0):
+            raise ValueError(f"noise ε must be a positive number, got {epsilon!r}")
+        run = samplers.Langevin(landscape="strict_saddle", step_size=dt,
+                                temperature=epsilon**2 / 2, n_chains=n_chains,
+                                seed=seed).run(n_steps, start=np.zeros((n_chains, 2)),
+                                               thin=thin)
+        out = np.abs(run.positions[:, :, 0]) >= radius
+        first = np.where(out.any(axis=0), out.argmax(axis=0) * thin * dt, t_max)
+        rows.append({"epsilon": epsilon, "mean": float(first.mean()),
+                     "se": float(first.std(ddof=1) / math.sqrt(n_chains)),
+                     "escaped": float(out.any(axis=0).mean()),
+                     "predicted": predicted_escape_time(epsilon, radius)})
+    return {"radius": radius, "dt": dt, "rows": rows}
