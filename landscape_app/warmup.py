@@ -129,6 +129,15 @@ def _synaptic_sampling():
                             np.array([1.0, 0, 0, 1, 1, 1, -1, 1, 1]), 1, np.empty((2, 2)))
 
 
+def _saddles():
+    from .synaptic_sampling.wta import WTALearning
+    from .synaptic_sampling.wta_task import cluster_task
+
+    task = cluster_task(n_classes=2, n_inputs=4, n_train=2, n_test=2)
+    for spiking in (True, False):
+        WTALearning(task, spiking=spiking).run(2, runs=1, records=1)
+
+
 #: (label, function) in the order the progress bar shows them
 TASKS: list[tuple[str, Callable[[], None]]] = [
     *[(f"sampler {name}", _sampler(name)) for name in METHODS],
@@ -138,6 +147,7 @@ TASKS: list[tuple[str, Callable[[], None]]] = [
     ("state-dependent couplings", _couplings),
     ("optimal control", _control),
     ("synaptic sampling", _synaptic_sampling),
+    ("noise and saddles", _saddles),
 ]
 
 

@@ -40,12 +40,16 @@ def test_the_loss_gradient_matches_finite_differences(small_task):
 
 
 def test_the_hessian_is_the_gradients_derivative(small_task):
-    """A column of the Hessian against second differences of the loss itself (h = 1e-4:
-    error O(h²) ~ 1e-8 relative, rounding f·1e-16/h² ~ 1e-5 absolute)."""
+    """The exact Hessian against central differences of the exact gradient (h = 1e-5: error
+    O(h²) ~ 1e-9, rounding |∇f|·1e-16/h ~ 1e-8), and its diagonal against second differences
+    of the loss itself (h = 1e-4: rounding f·1e-16/h² ~ 1e-5 absolute)."""
     parts = theory.LossParts.of(WTALearning(small_task))
     theta = 0.5 + 0.5 * np.random.default_rng(1).standard_normal((3, 24))
+    theta[1, 3] = 4.9  # a clipped α e^{w}
     h_matrix = theory.hessian(theta, parts)
     assert np.allclose(h_matrix, h_matrix.T)
+    numeric = theory.hessian_by_differences(theta, parts)
+    assert np.abs(h_matrix - numeric).max() < 1e-5 * np.abs(h_matrix).max()
     h = 1e-4
     for j in (0, 30, 71):
         e = np.zeros(theta.size)

@@ -52,3 +52,11 @@ def synaptic_sampling_page():
     from ..views.synaptic_sampling.page import SynapticSampling
 
     return SynapticSampling(sync_url=True)
+
+
+@page("saddles", "Noise & saddles",
+      "Does noise help synaptic sampling escape saddles? Three learners of a WTA classifier")
+def saddles_page():
+    from ..views.saddles.page import Saddles
+
+    return Saddles(sync_url=True)

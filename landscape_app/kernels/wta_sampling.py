@@ -135,7 +135,7 @@ def _classify(states, r, w, a_sum, rates, labels, x, active, u, p, counts, n_spi
 
 @njit(cache=True, nogil=True, parallel=True, **JIT)
 def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates, test_labels, modes,
-                        temperatures, settings, n_steps, eval_every,
+                        temperatures, settings, n_steps, eval_every, test_start,
                         train_accuracy, test_accuracy, snapshots, diverged_at):
     """Run every run ``n_steps`` presentations from its ``theta`` (R, K, I), in place.
 
@@ -144,6 +144,7 @@ def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates,
     presentations classified right while learning (``train_accuracy`` (R, n_eval)).
     ``diverged_at[r]``: the first step at which run r's θ stopped being finite, else −1.
     The test draws come from ``eval_streams``: how often a run is tested does not change it.
+    ``test_start`` False: the start is not tested (NaN; a run continued, tested already).
     """
     n_runs, n_out, n_in = theta.shape
     eta = settings[ETA]
@@ -178,8 +179,9 @@ def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates,
                 a_sum[k] += a[k, i]
         mode = modes[r]
         spread = math.sqrt(2.0 * eta * temperatures[r])
-        test_accuracy[r, 0] = _classify(eval_streams, r, w, a_sum, test_rates, test_labels, x,
-                                        active, u, p, counts, n_spikes, spiking)
+        test_accuracy[r, 0] = (_classify(eval_streams, r, w, a_sum, test_rates, test_labels,
+                                         x, active, u, p, counts, n_spikes, spiking)
+                               if test_start else np.nan)
         snapshots[r, 0] = th
         right = 0
         for step in range(n_steps):

@@ -138,9 +138,11 @@ class WTALearning(param.Parameterized):
         self._eval_streams = chain_streams(self.seed + 104_729, len(self._streams))
         self.presented = 0
 
-    def advance(self, n_steps: int, records: int = 1) -> LearningCurves:
+    def advance(self, n_steps: int, records: int = 1,
+                test_start: bool = True) -> LearningCurves:
         """Present ``n_steps`` more stimuli to every run (``reset`` first), recorded at the
-        start and ``records`` times. Raises ``ValueError`` for bad settings and
+        start (its test accuracy NaN unless ``test_start``) and ``records`` times. Raises
+        ``ValueError`` for bad settings and
         "diverged at step k" if a run's θ stops being finite."""
         if getattr(self, "theta", None) is None:
             raise ValueError("reset the runs before advancing them")
@@ -163,7 +165,7 @@ class WTALearning(param.Parameterized):
                                    self.task.labels, self.task.test_rates,
                                    self.task.test_labels, self._codes, temperatures,
                                    self.settings(), eval_every * records, eval_every,
-                                   train, test, snapshots, diverged)
+                                   bool(test_start), train, test, snapshots, diverged)
         if (diverged >= 0).any():
             first = self.presented + int(diverged[diverged >= 0].min())
             raise ValueError(f"diverged at step {first}: a run's θ stopped being finite")

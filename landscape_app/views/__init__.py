@@ -5,6 +5,8 @@ from .control.page import Control
 from .dense_memory.page import DenseMemory
 from .explorer.page import Explorer
 from .hopfield.page import Hopfield
+from .saddles.page import Saddles
 from .synaptic_sampling.page import SynapticSampling
 
-__all__ = ["Compare", "Control", "DenseMemory", "Explorer", "Hopfield", "SynapticSampling"]
+__all__ = ["Compare", "Control", "DenseMemory", "Explorer", "Hopfield", "Saddles",
+           "SynapticSampling"]

@@ -1,0 +1,1 @@
+"""The /saddles page's model (``session.SaddleSession``)."""
