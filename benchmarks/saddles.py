@@ -93,11 +93,13 @@ def run_saddle_benchmarks(quick=False) -> dict:
                          "train_mean": float(curves.final(mode, "train").mean()),
                          "curve": curves.test[mode].mean(axis=0).round(4).tolist()}
                   for mode in NOISE_MODES}
+    findings = measure_findings(runs=4, steps=2000) if quick else measure_findings()
     return {"inputs": task.n_inputs, "outputs": task.n_classes, "presentations": steps,
             "runs_per_mode": runs, "steps": curves.steps.tolist(), "numba_s": ours_s,
             "numba_synapse_updates_per_s": ours_rate,
             "numpy_synapse_updates_per_s": numpy_rate, "ratio": ours_rate / numpy_rate,
-            "same_model_accuracy": same_model, "experiment": experiment}
+            "same_model_accuracy": same_model, "experiment": experiment,
+            "findings": findings}
 
 
 def saddle_table(results) -> str:
@@ -110,3 +112,37 @@ def saddle_table(results) -> str:
         lines.append(f"  {mode:17s} test {row['test_mean']:.3f} ± {row['test_sd']:.3f}  "
                      f"train {row['train_mean']:.3f}")
     return "\n".join(lines)
+
+
+def measure_findings(runs: int = 10, steps: int = 8000) -> dict:
+    """The numbers docs/saddles.md quotes, at the page's size (4 clusters, 200 inputs, 400
+    training and 200 test stimuli, seed 0): the curvature at the symmetric start, and the
+    final test accuracy (mean, sd over ``runs``) of each learner for several settings."""
+    from landscape_app.synaptic_sampling import wta_theory as theory
+
+    task = cluster_task(seed=0)
+    model = WTALearning(task)
+    spectrum = theory.curvature(np.full((task.n_classes, task.n_inputs), model.mu),
+                                theory.LossParts.of(model))
+    out = {"curvature": {"synapses": int(spectrum.eigenvalues.size),
+                         "negative": spectrum.n_negative,
+                         "lowest": spectrum.eigenvalues[:3].round(3).tolist(),
+                         "gradient_norm": spectrum.gradient_norm}}
+    cases = {f"random start, T = {t}": {"temperature": t} for t in (0.1, 0.3, 1.0, 3.0)}
+    cases["symmetric start, T = 0.3"] = {"temperature": 0.3, "start": "symmetric"}
+    cases["symmetric start, no spike noise, T = 0.3"] = {"temperature": 0.3,
+                                                         "start": "symmetric",
+                                                         "spiking": False}
+    cases["printed rule, T = 0.3"] = {"temperature": 0.3, "rule": "printed"}
+    rows = {}
+    for name, settings in cases.items():
+        curves = WTALearning(task, **settings).run(steps, runs=runs, records=8)
+        rows[name] = {mode: [round(float(curves.final(mode).mean()), 4),
+                             round(float(curves.final(mode).std(ddof=1)), 4)]
+                      for mode in NOISE_MODES}
+        rows[name]["after 1,000"] = {mode: round(float(curves.test[mode][:, 1].mean()), 4)
+                                     for mode in NOISE_MODES}
+    out["accuracy"] = rows
+    out["escape"] = theory.escape_times((3e-2, 1e-2, 3e-3, 1e-3, 3e-4), radius=0.1,
+                                        n_chains=2000)
+    return out

@@ -518,7 +518,8 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
         page.goto(f"{app_url}/")  # the landing page and its pictures
         page.wait_for_selector("article.card img", timeout=30_000)
         for slug in ("explorer", "compare", "hopfield", "dense-memory", "control",
-                     "synaptic-sampling", "explorer?lecture=1", "control?lecture=1"):
+                     "synaptic-sampling", "saddles", "explorer?lecture=1",
+                     "control?lecture=1"):
             page.goto(f"{app_url}/{slug}")
             page.wait_for_selector("canvas", timeout=90_000)
             for tab in page.locator(".bk-tab").all():
@@ -546,4 +547,27 @@ def test_synaptic_sampling_plays_both_populations_and_follows_a_setting(page, ap
     assert wait_for(lambda: "fair=same+gain" in address(page) or "fair=same%20gain" in
                     address(page))
     assert wait_for(lambda: step_count(page) == 0)
+    assert page.console_errors == []
+
+
+# -- noise and saddles (/saddles) ------------------------------------------------------------
+def test_saddles_plays_the_three_learners_measures_the_escape_and_follows_a_setting(page,
+                                                                                  app_url):
+    """Play: presentations grow and the summary reports the three learners; the 2-D escape
+    chart is measured on request; a setting restarts the runs and reaches the address."""
+    page.goto(app_url + "/saddles?runs=2&n_inputs=80&speed=300")
+    page.wait_for_selector("canvas", timeout=90_000)
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert wait_for(lambda: step_count(page) >= 1500, timeout=60)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    summary = page.locator("table").filter(has_text="while learning").first
+    assert wait_for(lambda: all(m in summary.inner_text()
+                                for m in ("none", "isotropic", "weight-dependent")))
+    page.get_by_role("button", name="Measure escape times (2-D)").click()
+    table = page.locator("table.escape-times")
+    assert wait_for(lambda: table.count() > 0 and "theory" in table.first.inner_text(),
+                    timeout=30)
+    page.locator("select").filter(has_text="printed").first.select_option("printed")
+    assert wait_for(lambda: "rule=printed" in address(page))
+    assert wait_for(lambda: step_count(page) <= 1)
     assert page.console_errors == []

@@ -56,7 +56,7 @@ def test_lecture_mode_shows_the_projector_layout(page, app_url, slug):
     size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
     assert size >= 20
     assert len(caption(page)) > 20
-    if slug in ("explorer", "compare", "synaptic-sampling"):  # the sidebar is folded away
+    if slug in ("explorer", "compare", "synaptic-sampling", "saddles"):  # sidebar folded away
         assert not page.locator("#sidebar").is_visible() or page.evaluate(
             "() => document.querySelector('#sidebar').getBoundingClientRect().width < 10")
     else:  # each tab's settings in a closed card
@@ -125,6 +125,7 @@ PREPARED = {
     "dense-memory": {"tab": "1", "race.n_patterns": "90", "race.degree": "4"},
     "control": {"tab": "0", "mu": "0.25", "K": "0.4", "u1": "0.5"},
     "synaptic-sampling": {"fair": "same c_g", "tau_g": "200.0", "n_networks": "120"},
+    "saddles": {"rule": "printed", "temperature": "1.0", "n_inputs": "120"},
 }
 
 

@@ -66,3 +66,37 @@ def quiet_closed_tab_warnings() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, _ClosedTabWarnings) for f in logger.filters):
             logger.addFilter(_ClosedTabWarnings())
+
+
+def quiet_messages_after_close() -> None:
+    """A tab's message that arrives after its socket closed is dropped with one debug line.
+
+    Bokeh detaches a connection from its session when the socket closes; a message from the
+    browser already on its way (a playing page's "frame drawn", ``views.common.playback``)
+    was then handled against no session: an ``AssertionError`` traceback, an "internal
+    error" close, and a second ``on_close`` that failed the same way (seen in CI closing 10
+    tabs at once). Idempotent.
+    """
+    from bokeh.server.views.ws import WSHandler
+
+    if getattr(WSHandler, "_landscape_quiet", False):
+        return
+    handle, on_close = WSHandler._handle, WSHandler.on_close
+
+    def detached(socket) -> bool:
+        connection = getattr(socket, "connection", None)
+        return connection is not None and getattr(connection, "_session", None) is None
+
+    async def _handle(self, message):
+        if detached(self):
+            log.debug("a closed tab's message was dropped: %s", getattr(message, "msgtype", ""))
+            return None
+        return await handle(self, message)
+
+    def _on_close(self) -> None:
+        if detached(self):
+            return  # closed already: its session let go of it
+        on_close(self)
+
+    WSHandler._handle, WSHandler.on_close = _handle, _on_close
+    WSHandler._landscape_quiet = True

@@ -26,12 +26,16 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://localhost:5006")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--pages", default="", help="comma-separated slugs (default: all)")
     args = parser.parse_args(argv)
+    wanted = {s for s in args.pages.split(",") if s}
     GALLERY_FOLDER.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=args.chromium)
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         for entry in PAGES:
+            if wanted and entry.slug not in wanted:
+                continue
             page.goto(f"{args.url}/{entry.slug}")
             page.wait_for_selector(".bk-Canvas, canvas", timeout=60_000)
             if entry.slug in TABS:

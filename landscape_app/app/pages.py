@@ -54,7 +54,7 @@ def synaptic_sampling_page():
     return SynapticSampling(sync_url=True)
 
 
-@page("saddles", "Noise & saddles",
+@page("saddles", "Saddles",
       "Does noise help synaptic sampling escape saddles? Three learners of a WTA classifier")
 def saddles_page():
     from ..views.saddles.page import Saddles

@@ -13,7 +13,12 @@ from tornado.web import RequestHandler, StaticFileHandler
 from ..warmup import warm_up
 from . import pages as _pages  # noqa: F401  (registers the pages)
 from .builder import applications, send_mathjax_only_for_math, serve_styles_locally
-from .errors import quiet_closed_tab_warnings, quiet_closed_tabs, report_exception
+from .errors import (
+    quiet_closed_tab_warnings,
+    quiet_closed_tabs,
+    quiet_messages_after_close,
+    report_exception,
+)
 from .shell import PAGES, render
 from .threads import make_bokeh_validation_thread_local, use_session_executor
 
@@ -156,6 +161,7 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
         unused_session_lifetime_milliseconds=UNUSED_SESSION_LIFETIME_MS)
     quiet_closed_tabs(server.io_loop.asyncio_loop)
     quiet_closed_tab_warnings()
+    quiet_messages_after_close()
     if start:
         server.start()
         server.io_loop.start()

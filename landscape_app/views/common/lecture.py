@@ -197,10 +197,10 @@ class StoryBar(pn.viewable.Viewer):
         super().__init__()
         self.page, self.slug, self.story = page, slug, story
         self.progress = StoryProgress(story, scene=max(1, min(scene, len(story.scenes))))
-        self.back_button = pn.widgets.Button(name="◀ Back", width=110, height=44,
-                                             button_type="light")
-        self.next_button = pn.widgets.Button(name="Next ▶", width=110, height=44,
-                                             button_type="primary")
+        self.back_button = pn.widgets.Button(label="◀ Back", width=110, height=44,
+                                             color="light")
+        self.next_button = pn.widgets.Button(label="Next ▶", width=110, height=44,
+                                             color="primary")
         self.back_button.on_click(lambda event: self.step(-1))
         self.next_button.on_click(lambda event: self.step(+1))
         self.caption = text_pane("", margin=(6, 16), sizing_mode="stretch_width")

@@ -2,7 +2,6 @@
 clustered 3-D stimuli learning with no noise, isotropic noise and weight-dependent noise,
 measured side by side (seed 003; docs/saddles.md)."""
 
-import html
 
 import holoviews as hv
 import numpy as np
@@ -47,6 +46,7 @@ class Saddles(pn.viewable.Viewer):
         self.escape_button = pn.widgets.Button(label="Measure escape times (2-D)",
                                                color="primary", width=260)
         self.escape_button.on_click(lambda event: self.measure_escape())
+        self.escape_note = text_pane("")
         self.summary = text_pane("")
         self.widgets = param_widgets(self.session.settings, list(SETTINGS))
         self.session.settings.param.watch(lambda *e: self.redraw(full=True), list(SETTINGS))
@@ -77,8 +77,7 @@ class Saddles(pn.viewable.Viewer):
         layers.append(hv.HLine(chance).opts(color="black", line_dash="dashed", line_width=1))
         return hv.Overlay(layers).opts(
             width=self._px(560), height=self._px(300), ylim=(0, 1.02),
-            legend_position="bottom_right", title="test accuracy: mean and range over runs "
-                                                  "(dashed: chance)")
+            legend_position="bottom_right", title="test accuracy (band: range over runs)")
 
     def _clusters(self, data):
         task = self.session.task
@@ -89,6 +88,7 @@ class Saddles(pn.viewable.Viewer):
             marker="+", color="#999999", size=self._px(5), alpha=0.5)
         return (tuning * points).opts(
             width=self._px(330), height=self._px(300), xlim=(0, 1), ylim=(0, 1),
+            xticks=[0, 0.5, 1], yticks=[0, 0.5, 1],
             title="stimuli (x, y of 3-D), tuning centres +")
 
     def _stimulus(self, data):
@@ -110,10 +110,9 @@ class Saddles(pn.viewable.Viewer):
             marker="dash", angle=90, size=self._px(9), color="#d62728")
         ticks = [(0, "0"), (top // 2, "inputs"), (top, str(top))] + [
             (top + row * (1 + k), f"out {k}") for k in range(task.n_classes)]
-        title = "one test stimulus: inputs (grey), WTA outputs (red)"
+        title = "one test stimulus: inputs, outputs (red)"
         if data:
-            title = (f"stimulus of class {data['label']}: guessed {data['guess']} "
-                     f"({html.escape(self.session.settings.watch)})")
+            title = f"a class {data['label']} stimulus: {data['guess']} wins"
         return (spikes_in * spikes_out).opts(
             width=self._px(420), height=self._px(300), xlim=(0, 200),
             ylim=(-1, top + row * (task.n_classes + 1)), yticks=ticks, title=title,
@@ -121,15 +120,21 @@ class Saddles(pn.viewable.Viewer):
 
     def _spectrum(self, data):
         values = data["eigenvalues"] if data else np.zeros(2)
-        counts, edges = np.histogram(values, bins=40)
+        # the few large eigenvalues (the classes' directions) would squeeze the rest into a bar
+        low = float(values.min())
+        top = max(3.0 * abs(low), 1.0) if low < 0 else float(values.max()) or 1.0
+        counts, edges = np.histogram(values, bins=40, range=(min(low, 0.0) * 1.05, top))
         hist = hv.Histogram((edges, counts), kdims=["eigenvalue of ∇²f"],
                             vdims=["count"]).opts(color="#9467bd", line_color=None)
         title = "curvature at the symmetric start"
+        above = int((values > top).sum())
+        xlabel = f"eigenvalue of ∇²f ({above} above {top:.3g} not shown)" if above else None
         if data:
-            title = (f"∇²f at θ = μ: {data['negative']} of {len(values)} negative; "
+            title = (f"∇²f at θ = μ: {data['negative']}/{len(values)} < 0, "
                      f"|∇f| = {data['gradient']:.3g}")
         return (hist * hv.VLine(0.0).opts(color="black", line_dash="dashed")).opts(
-            width=self._px(420), height=self._px(300), title=title, framewise=True)
+            width=self._px(420), height=self._px(300), title=title, framewise=True,
+            xlabel=xlabel)
 
     def _plane(self, data):
         if not data:  # (before the page sends it)
@@ -144,15 +149,14 @@ class Saddles(pn.viewable.Viewer):
             marker="x", size=self._px(14), color="white", line_width=3)
         lam = data["eigenvalues"]
         return (image * contours * start).opts(
-            width=self._px(470), height=self._px(300), framewise=True,
-            title=f"f on the 2 most negative directions (λ = {lam[0]:.3g}, {lam[1]:.3g}), "
-                  "first runs' paths")
+            width=self._px(520), height=self._px(300), framewise=True,
+            title=f"f along the 2 most negative directions (λ = {lam[0]:.3g}, {lam[1]:.3g})")
 
     def _paths(self, data):
         paths = data if data else {m: np.zeros((0, 2)) for m in NOISE_MODES}
-        return hv.Overlay([hv.Curve(path, "a (v₁)", "b (v₂)", label=mode).opts(
-            color=COLORS[mode], line_width=2) for mode, path in paths.items()]).opts(
-            show_legend=False)
+        # no labels: a legend would cover the plane (the colours are the learning curves')
+        return hv.Overlay([hv.Curve(path, "a (v₁)", "b (v₂)").opts(
+            color=COLORS[mode], line_width=2) for mode, path in paths.items()])
 
     def _escape(self, data):
         radius = data["radius"] if data else 0.1
@@ -168,9 +172,11 @@ class Saddles(pn.viewable.Viewer):
                         label="(1/λ)[ln(r√(2λ)/ε) + 0.635]").opts(color="black")
         return (line * measured * dots).opts(
             width=self._px(420), height=self._px(260), logx=True,
+            xlim=(min(ESCAPE_EPSILONS) / 1.6, max(ESCAPE_EPSILONS) * 1.6),
+            xticks=[1e-3, 1e-2],
             legend_position="top_right",
-            title=(f"Langevin off x⁴/4 − x²/2 + y²/2 to |x| = {radius}" if data else
-                   "2-D strict saddle: the theory (press the button to measure)"))
+            title=(f"2-D saddle: time to |x| = {radius} (Langevin)" if data else
+                   "2-D saddle: theory (press the button)"))
 
     # -- frames -----------------------------------------------------------------------------
     def advance(self, n_steps: int):
@@ -219,6 +225,11 @@ class Saddles(pn.viewable.Viewer):
             result = theory.escape_times(ESCAPE_EPSILONS, radius=0.1, n_chains=400,
                                          t_max=15.0)
             self.pipes["escape"].send(result)
+            cells = "".join(f"<td>{r['epsilon']:g}</td><td>{r['mean']:.2f}</td>"
+                            f"<td>{r['predicted']:.2f}</td></tr><tr>" for r in result["rows"])
+            self.escape_note.value = (
+                "<table class='escape-times' style='font-size:0.85em'><tr><th>ε</th>"
+                f"<th>measured</th><th>theory</th></tr><tr>{cells}</tr></table>")
         finally:
             self.escape_button.disabled = False
 
@@ -264,7 +275,7 @@ class Saddles(pn.viewable.Viewer):
             "synaptic sampling (seed 003's Eq. 2), three ways from the same starts: "
             "<span style='color:#1f77b4'><b>no noise</b></span>, "
             "<span style='color:#2ca02c'><b>isotropic</b></span> noise and "
-            "<span style='color:#d62728'><b>weight-dependent</b></span> noise N α e^{w}. "
+            "<span style='color:#d62728'><b>weight-dependent</b></span> noise (variance N α e<sup>w</sup>). "
             "The paper says noise helps escape saddles (≈ 20 % higher accuracy); what we "
             "measure is on the curves and in docs/saddles.md.</p>",
             sizing_mode="stretch_width")
@@ -273,7 +284,7 @@ class Saddles(pn.viewable.Viewer):
             pn.Row(plot_pane(self.curves), plot_pane(self.clusters)),
             pn.Row(plot_pane(self.raster), plot_pane(self.spectrum)),
             pn.Row(plot_pane(self.plane),
-                   pn.Column(self.escape_button, plot_pane(self.escape))),
+                   pn.Column(self.escape_button, plot_pane(self.escape)), self.escape_note),
             sizing_mode="stretch_width")
 
     def __panel__(self):
