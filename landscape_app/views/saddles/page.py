@@ -275,7 +275,8 @@ class Saddles(pn.viewable.Viewer):
             "synaptic sampling (seed 003's Eq. 2), three ways from the same starts: "
             "<span style='color:#1f77b4'><b>no noise</b></span>, "
             "<span style='color:#2ca02c'><b>isotropic</b></span> noise and "
-            "<span style='color:#d62728'><b>weight-dependent</b></span> noise (variance N α e<sup>w</sup>). "
+            "<span style='color:#d62728'><b>weight-dependent</b></span> noise "
+            "(variance N α e<sup>w</sup>). "
             "The paper says noise helps escape saddles (≈ 20 % higher accuracy); what we "
             "measure is on the curves and in docs/saddles.md.</p>",
             sizing_mode="stretch_width")
