@@ -132,7 +132,7 @@ def page(chromium_browser):
     page.on("console", on_console)
 
     def on_page_error(exc):
-        page.ws_frames.append(f"PAGE ERROR at {page.url}: {exc}")
+        page.ws_frames.append(f"PAGE ERROR at {page.url}: {exc}\n{getattr(exc, 'stack', '')}")
         page.console_errors.append(str(exc))
         page.console_error_pages.append(page.url.split("?")[0])
 
@@ -150,7 +150,7 @@ def page(chromium_browser):
 
     page.on("websocket", on_websocket)
     yield page
-    if any("isn't known" in e for e in page.console_errors):
+    if page.console_errors:  # what led to it: the messages and the error's stack
         path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "landscape-ws-frames.json")
         with open(path, "w") as out:
             json.dump(list(page.ws_frames), out)

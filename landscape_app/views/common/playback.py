@@ -15,7 +15,6 @@ import weakref
 
 import panel as pn
 import param
-from panel.custom import JSComponent
 
 from .widgets import MessageBox, text_pane
 
@@ -117,7 +116,7 @@ def _socket_open(connection) -> bool:
 ACK_TIMEOUT_S = 1.0
 
 
-class FrameAck(JSComponent):
+class FrameAck(pn.viewable.Viewer):
     """The browser's word that it has drawn a frame: ``drawn`` follows ``sent`` once the
     browser has applied the frame's changes and painted (two animation frames later).
 
@@ -127,37 +126,49 @@ class FrameAck(JSComponent):
     /explorer lecture took 4–14 s to show the next scene (the click reached the server seconds
     late, and its answer reached the screen seconds later). ``Playback`` now sends a frame only
     when the browser has drawn the one before (or after ``ACK_TIMEOUT_S``).
-    """
 
-    sent = param.Integer(0, doc="The last frame the server sent.")
-    drawn = param.Integer(0, doc="The last frame the browser drew.")
-
-    _esm = """
-    export function render({ model }) {
-      model.on("sent", () => {
-        const frame = model.sent;
-        requestAnimationFrame(() => requestAnimationFrame(() => { model.drawn = frame; }));
-      });
-      const el = document.createElement("span");
-      el.className = "frame-ack";
-      return el;
-    }
+    Two hidden number fields and a ``jscallback`` on the model (no view needed): a custom
+    component with its own JavaScript module first did this, but such a module loads
+    asynchronously and held back the rendering of the widgets beside it, so a setting that
+    reached a slider not yet drawn failed in BokehJS ("reading 'firstChild'", /dense-memory
+    in lecture mode).
     """
 
     def __init__(self, **params):
-        super().__init__(width=0, height=0, margin=0, **params)
+        super().__init__(**params)
+        self._sent = pn.widgets.IntInput(value=0, visible=False)
+        self._drawn = pn.widgets.IntInput(value=0, visible=False)
+        self._sent.jscallback(value="""
+            const frame = cb_obj.value;
+            requestAnimationFrame(() => requestAnimationFrame(() => { drawn.value = frame; }));
+        """, args={"drawn": self._drawn})
         self._sent_at = 0.0
+
+    @property
+    def sent(self) -> int:
+        return self._sent.value
+
+    @property
+    def drawn(self) -> int:
+        return self._drawn.value
+
+    @drawn.setter
+    def drawn(self, frame: int) -> None:
+        self._drawn.value = frame
 
     def mark_sent(self) -> None:
         """A frame has been drawn into the document (on its event loop): count it."""
         self._sent_at = time.monotonic()
-        self.sent += 1
+        self._sent.value += 1
 
     def waiting(self) -> bool:
         """Whether the browser is still drawing the last frame sent. A page that has never
-        answered (no browser, or one that has not loaded the component) is never waited on."""
+        answered (no browser, or one that has not loaded the page) is never waited on."""
         return (0 < self.drawn < self.sent
                 and time.monotonic() - self._sent_at < ACK_TIMEOUT_S)
+
+    def __panel__(self):
+        return pn.Row(self._sent, self._drawn, visible=False, margin=0)
 
 
 class Playback(pn.viewable.Viewer):
