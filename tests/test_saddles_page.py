@@ -2,19 +2,11 @@
 GUI-free page model driven as a notebook would."""
 
 import numpy as np
-import panel as pn
-from bokeh.document import Document
+from page_sweep import render as _rendered
 
 from landscape_app.page_models.saddles.session import SaddleSession
 from landscape_app.synaptic_sampling.wta import NOISE_MODES
 from landscape_app.views.saddles.page import Saddles
-
-
-def _rendered(view):
-    doc = Document()
-    pn.state.curdoc = doc
-    pn.panel(view).get_root(doc)
-    return view
 
 
 def test_the_session_steps_the_three_learners_and_reports_them():
