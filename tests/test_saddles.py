@@ -8,7 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from numba import njit
+from scipy import stats
 
+from landscape_app.kernels.rng import chain_streams
+from landscape_app.kernels.wta_sampling import _present
 from landscape_app.synaptic_sampling import wta_theory as theory
 from landscape_app.synaptic_sampling.wta import WTALearning
 from landscape_app.synaptic_sampling.wta_task import cluster_task
@@ -80,6 +84,38 @@ def test_the_kernels_mean_drift_is_minus_eta_times_the_gradient(small_task):
     errors = [np.abs(after - c).max() for c in candidates]
     assert min(errors) < 1e-9 * np.abs(start).max()
     assert sorted(errors)[1] > 1e-6  # the other stimuli would have moved θ elsewhere
+
+
+@njit
+def _input_counts(lam, n_windows, states):
+    x = np.empty(lam.shape[0])
+    work = np.empty((3, lam.shape[0]))
+    out = np.empty((n_windows, lam.shape[0]))
+    for t in range(n_windows):
+        _present(states, 0, lam, x, work, True)
+        out[t] = x
+    return out
+
+
+def test_the_input_counts_are_poisson():
+    """The kernel's input spike counts (all inputs inverted at once, one count at a time) are
+    Poisson(λ_i): over 20,000 windows each input's chi-square against the Poisson pmf (cells
+    with expected count ≥ 5, the tail lumped) stays below its 0.1 % quantile, whichever λ —
+    from the 2 Hz background (λ = 0.4) to above the tuning peak (λ = 40)."""
+    lam = np.array([0.4, 1.0, 3.7, 16.4, 40.0])
+    counts = _input_counts(lam, 20_000, chain_streams(3, 1))
+    assert np.all(counts == np.round(counts)) and counts.min() >= 0
+    for i, rate in enumerate(lam):
+        top = int(stats.poisson.ppf(1 - 1e-3, rate))
+        k = np.arange(int(stats.poisson.ppf(1e-3, rate)), top + 1)
+        expected = 20_000 * stats.poisson.pmf(k, rate)
+        expected[0] += 20_000 * stats.poisson.cdf(k[0] - 1, rate)
+        expected[-1] += 20_000 * stats.poisson.sf(top, rate)
+        observed = np.array([np.sum(counts[:, i] == j) for j in k], float)
+        observed[0] += np.sum(counts[:, i] < k[0])
+        observed[-1] += np.sum(counts[:, i] > top)
+        chi2 = np.sum((observed - expected) ** 2 / expected)
+        assert chi2 < stats.chi2.ppf(1 - 1e-3, len(k) - 1), (rate, chi2)
 
 
 def test_the_symmetric_start_is_not_a_stationary_point(small_task):

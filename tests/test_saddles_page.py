@@ -76,3 +76,24 @@ def test_two_pages_share_nothing():
     a.session.settings.temperature = 0.9
     assert b.session.settings.temperature == 0.3
     assert a.session.learner is not b.session.learner
+
+
+def test_the_cube_turns_and_stays_inside_its_plot():
+    """The 3-D stimuli are drawn as an orthographic view of the unit cube: turning it moves
+    the points on screen but keeps their depth order consistent (a rotation keeps lengths),
+    and at every turn the cube, its axis letters and the points fit the plot's ±0.95."""
+    from landscape_app.views.saddles.page import CUBE_EDGES, project
+
+    corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
+    for turn in range(0, 361, 15):
+        flat, depth = project(corners, turn, depth=True)
+        assert np.abs(flat).max() < 0.95 * 0.9  # the letters sit 12 % beyond the corners
+        # screen position and depth are a rotation of the centred corners: lengths kept
+        np.testing.assert_allclose(np.hypot(np.hypot(*flat.T), depth),
+                                   np.linalg.norm(corners - 0.5, axis=1))
+    assert len(CUBE_EDGES) == 12
+    view = _rendered(Saddles(n_inputs=30, runs=1))
+    before = view.clusters[()].Points.II.array(["across", "up"])
+    view.turn.value = 120
+    after = view.clusters[()].Points.II.array(["across", "up"])
+    assert before.shape == after.shape and not np.allclose(before, after)

@@ -22,29 +22,20 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .fastmath import JIT, fast_exp
-from .rng import fill_stream_normals, next_uniform
+from .fastmath import FASTMATH, JIT, fast_exp
+from .rng import fill_stream_normals, fill_stream_uniforms, next_uniform
 
 NONE, ISOTROPIC, WEIGHT = 0, 1, 2
 PRINTED, CORRECTED = 0, 1
+#: reassociation lets the sums over inputs (potentials, Σ α e^{w}) vectorise; the order is then
+#: fixed by the compiled code, so a run still repeats exactly on one machine
+SUMS = dict(JIT, fastmath=FASTMATH | {"reassoc"})
 #: settings vector layout
 (ETA, MU, SIGMA, THETA0, ALPHA, A_MAX, THETA_MIN, THETA_MAX, N_OUT, RULE, SPIKING,
  N_SAMPLES) = range(12)
 N_SETTINGS = 12
-
-
-@njit(inline="always", **JIT)
-def _poisson(states, r, lam):
-    """A Poisson(λ) count by inversion (λ ≤ 100, checked by the model)."""
-    u = next_uniform(states, r)
-    p = math.exp(-lam)
-    cdf = p
-    k = 0
-    while u > cdf and k < 1000:
-        k += 1
-        p *= lam / k
-        cdf += p
-    return k
+#: the largest input count a window draws (λ ≤ 100 is checked by the model: P(x > 400) < 1e-100)
+MAX_COUNT = 400
 
 
 @njit(inline="always", **JIT)
@@ -69,14 +60,15 @@ def _argmax_random_ties(values, states, r):
 
 
 @njit(inline="always", **JIT)
-def _respond(theta_w, a_sum, x, active, n_active, u, p):
-    """Potentials u_k = Σ_i w_ki x_i − Σ_i a_ki over the active inputs, and p = softmax(u)."""
+def _respond(theta_w, a_sum, x, u, p):
+    """Potentials u_k = Σ_i w_ki x_i − Σ_i a_ki, and p = softmax(u)."""
     n_out = u.shape[0]
     top = -np.inf
     for k in range(n_out):
         total = -a_sum[k]
-        for j in range(n_active):
-            i = active[j]
+        # dense: a silent input adds 0, and a contiguous loop vectorises where a gather over
+        # the inputs that spiked did not (half of them spike)
+        for i in range(x.shape[0]):
             total += theta_w[k, i] * x[i]
         u[k] = total
         if total > top:
@@ -90,15 +82,35 @@ def _respond(theta_w, a_sum, x, active, n_active, u, p):
 
 
 @njit(inline="always", **JIT)
-def _present(states, r, lam, x, active, spiking):
-    """Draw the input counts of one stimulus; returns how many inputs spiked."""
-    n_active = 0
+def _present(states, r, lam, x, work, spiking):
+    """The input counts of one stimulus: Poisson(λ_i) draws, or λ_i without spiking.
+
+    Inversion, x_i = #{k ≥ 1: u_i > F_i(k − 1)}, F_i the Poisson CDF, u_i the i-th uniform of
+    the run's stream (the draws one inversion per input makes), run for all inputs at once one
+    k at a time until no u exceeds its CDF: a loop over inputs without branches vectorises,
+    where one input at a time mispredicts its loop's exit. ``work``: (3, I) scratch.
+    """
+    if not spiking:
+        x[:] = lam
+        return
+    uniform, pmf, cdf = work[0], work[1], work[2]
+    fill_stream_uniforms(states, r, uniform)
+    above = 0
     for i in range(lam.shape[0]):
-        x[i] = _poisson(states, r, lam[i]) if spiking else lam[i]
-        if x[i] > 0.0:
-            active[n_active] = i
-            n_active += 1
-    return n_active
+        pmf[i] = fast_exp(-lam[i])
+        cdf[i] = pmf[i]
+        x[i] = 0.0
+        above += uniform[i] > cdf[i]
+    k = 0
+    while above > 0 and k < MAX_COUNT:
+        k += 1
+        inv_k = 1.0 / k
+        above = 0
+        for i in range(lam.shape[0]):
+            x[i] += 1.0 if uniform[i] > cdf[i] else 0.0
+            pmf[i] *= lam[i] * inv_k
+            cdf[i] += pmf[i]
+            above += uniform[i] > cdf[i]
 
 
 @njit(inline="always", **JIT)
@@ -117,13 +129,13 @@ def _output_spikes(states, r, p, n_spikes, counts):
         counts[pick] += 1.0
 
 
-@njit(**JIT)
-def _classify(states, r, w, a_sum, rates, labels, x, active, u, p, counts, n_spikes, spiking):
+@njit(**SUMS)
+def _classify(states, r, w, a_sum, rates, labels, x, work, u, p, counts, n_spikes, spiking):
     """Fraction of ``rates``' stimuli whose prediction is their label (no learning)."""
     correct = 0
     for n in range(rates.shape[0]):
-        n_active = _present(states, r, rates[n], x, active, spiking)
-        _respond(w, a_sum, x, active, n_active, u, p)
+        _present(states, r, rates[n], x, work, spiking)
+        _respond(w, a_sum, x, u, p)
         if spiking:
             _output_spikes(states, r, p, n_spikes, counts)
             guess = _argmax_random_ties(counts, states, r)
@@ -133,7 +145,7 @@ def _classify(states, r, w, a_sum, rates, labels, x, active, u, p, counts, n_spi
     return correct / rates.shape[0]
 
 
-@njit(cache=True, nogil=True, parallel=True, **JIT)
+@njit(cache=True, nogil=True, parallel=True, **SUMS)
 def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates, test_labels, modes,
                         temperatures, settings, n_steps, eval_every, test_start,
                         train_accuracy, test_accuracy, snapshots, diverged_at):
@@ -166,12 +178,16 @@ def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates,
         a = np.empty((n_out, n_in))
         a_sum = np.zeros(n_out)
         x = np.empty(n_in)
-        active = np.empty(n_in, np.int64)
+        work = np.empty((3, n_in))
         u = np.empty(n_out)
         p = np.empty(n_out)
         counts = np.empty(n_out)
         s = np.empty(n_out)
         noise = np.empty(n_in + n_in % 2)
+        # the run's streams in its own memory: runs on other threads write theirs beside it
+        # (one cache line holds eight), and every draw writes the state
+        own = streams[r:r + 1].copy()
+        own_eval = eval_streams[r:r + 1].copy()
         for k in range(n_out):
             for i in range(n_in):
                 w[k, i] = fast_exp(th[k, i] - theta0)
@@ -179,23 +195,23 @@ def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates,
                 a_sum[k] += a[k, i]
         mode = modes[r]
         spread = math.sqrt(2.0 * eta * temperatures[r])
-        test_accuracy[r, 0] = (_classify(eval_streams, r, w, a_sum, test_rates, test_labels,
-                                         x, active, u, p, counts, n_spikes, spiking)
+        test_accuracy[r, 0] = (_classify(own_eval, 0, w, a_sum, test_rates, test_labels,
+                                         x, work, u, p, counts, n_spikes, spiking)
                                if test_start else np.nan)
         snapshots[r, 0] = th
         right = 0
         for step in range(n_steps):
-            n = min(int(next_uniform(streams, r) * n_train), n_train - 1)
+            n = min(int(next_uniform(own, 0) * n_train), n_train - 1)
             label = labels[n]
-            n_active = _present(streams, r, rates[n], x, active, spiking)
-            _respond(w, a_sum, x, active, n_active, u, p)
+            _present(own, 0, rates[n], x, work, spiking)
+            _respond(w, a_sum, x, u, p)
             if spiking:
-                _output_spikes(streams, r, p, n_spikes, counts)
-                guess = _argmax_random_ties(counts, streams, r)
+                _output_spikes(own, 0, p, n_spikes, counts)
+                guess = _argmax_random_ties(counts, own, 0)
                 for k in range(n_out):
                     s[k] = counts[k] / n_spikes if corrected else counts[k]
             else:
-                guess = _argmax_random_ties(u, streams, r)
+                guess = _argmax_random_ties(u, own, 0)
                 for k in range(n_out):
                     s[k] = p[k] if corrected else p[k] * n_spikes
             right += guess == label
@@ -204,7 +220,7 @@ def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates,
                 target = 1.0 if k == label else 0.0
                 step_k = eta * n_samples * (target - s[k])
                 if mode != NONE:
-                    fill_stream_normals(streams, r, noise)
+                    fill_stream_normals(own, 0, noise)
                 total = 0.0
                 # one pass over the output's synapses, without draws or branches: vectorises
                 for i in range(n_in):
@@ -232,7 +248,9 @@ def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates,
                 e = (step + 1) // eval_every
                 train_accuracy[r, e - 1] = right / eval_every
                 right = 0
-                test_accuracy[r, e] = _classify(eval_streams, r, w, a_sum, test_rates,
-                                                test_labels, x, active, u, p, counts,
+                test_accuracy[r, e] = _classify(own_eval, 0, w, a_sum, test_rates,
+                                                test_labels, x, work, u, p, counts,
                                                 n_spikes, spiking)
                 snapshots[r, e] = th
+        streams[r] = own[0]
+        eval_streams[r] = own_eval[0]

@@ -10,9 +10,9 @@ import panel as pn
 from ...page_models.saddles.session import SETTINGS, SaddleSession
 from ...synaptic_sampling import wta_theory as theory
 from ...synaptic_sampling.wta import NOISE_MODES
-from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
-from ..common.url import PLAYBACK_URL, UrlSync, show_refused
-from ..common.widgets import heading, param_widgets, plot_pane, text_pane
+from ..common.playback import drawn_by_the_document_owner, frozen_document
+from ..common.played_page import PlayedPage
+from ..common.widgets import plot_pane, text_pane
 
 COLORS = {"none": "#1f77b4", "isotropic": "#2ca02c", "weight-dependent": "#d62728"}
 CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -21,16 +21,39 @@ CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
 ESCAPE_EPSILONS = (3e-2, 1e-2, 3e-3, 1e-3, 3e-4)
 
 
-class Saddles(pn.viewable.Viewer):
+#: the unit cube's twelve edges (pairs of corners) and the ends of its three axes
+_CORNERS = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
+CUBE_EDGES = [np.array([a, b]) for n, a in enumerate(_CORNERS) for b in _CORNERS[n + 1:]
+              if np.abs(a - b).sum() == 1]
+CUBE_AXES = [((1.12, 0, 0), "x"), ((0, 1.12, 0), "y")]
+#: the viewer's elevation above the x–y plane
+ELEVATION = np.radians(25.0)
+
+
+def project(points: np.ndarray, turn_degrees: float, depth: bool = False):
+    """Points of the unit cube (n, 3) seen from ``turn_degrees`` around z, 25° above the
+    x–y plane: orthographic, centred on the cube. Returns (n, 2) screen coordinates, and the
+    distance along the line of sight (larger: farther) when ``depth``."""
+    centred = np.asarray(points, float) - 0.5
+    phi = np.radians(turn_degrees)
+    across = np.cos(phi) * centred[:, 0] - np.sin(phi) * centred[:, 1]
+    ahead = np.sin(phi) * centred[:, 0] + np.cos(phi) * centred[:, 1]
+    up = np.cos(ELEVATION) * centred[:, 2] + np.sin(ELEVATION) * ahead
+    flat = np.column_stack([across, up])
+    if depth:
+        return flat, np.cos(ELEVATION) * ahead - np.sin(ELEVATION) * centred[:, 2]
+    return flat
+
+
+class Saddles(PlayedPage):
     """Learning curves of the three learners, one stimulus' spikes, the loss's curvature at
     the symmetric start with the learners' paths, and the 2-D escape time against noise."""
 
+    settings_names = tuple(SETTINGS)
+    controls_title = "Learners"
+
     def __init__(self, sync_url=False, **settings):
-        super().__init__()
-        self.session = SaddleSession(**settings)
-        self.playback = Playback(on_frame=self.advance, on_reset=self.reset)
-        self.playback.param.speed.label = "Speed (presentations per frame)"
-        self.playback.speed = 200
+        super().__init__(SaddleSession(**settings), "Speed (presentations per frame)", 200)
         self.pipes = {name: hv.streams.Pipe(data=None) for name in
                       ("curves", "clusters", "stimulus", "raster", "spectrum", "plane",
                        "paths", "escape")}
@@ -47,20 +70,12 @@ class Saddles(pn.viewable.Viewer):
                                                color="primary", width=260)
         self.escape_button.on_click(lambda event: self.measure_escape())
         self.escape_note = text_pane("")
-        self.summary = text_pane("")
-        self.widgets = param_widgets(self.session.settings, list(SETTINGS))
-        self.session.settings.param.watch(lambda *e: self.redraw(full=True), list(SETTINGS))
-        self.scale = 1.0
+        self.turn = pn.widgets.IntSlider(label="Turn the cube (°)", start=0, end=360, step=5,
+                                         value=30, width=300)
+        self.turn.param.watch(lambda event: self._redraw_clusters(), "value")
         self._plane_drawn = None
-        self.url = None
-        if sync_url:
-            self.url = UrlSync()
-            if self.url.active:
-                refused = self.url.bind(self.session.settings, {p: p for p in SETTINGS})
-                refused += self.url.bind(self.playback, {p: p for p in PLAYBACK_URL})
-                show_refused(self.playback, refused)
-                self.url.write_on_load()
-        self.redraw(full=True)
+        self._stimulus_drawn = None
+        self.start(sync_url)
 
     # -- plots ------------------------------------------------------------------------------
     def _curves(self, data):
@@ -81,20 +96,36 @@ class Saddles(pn.viewable.Viewer):
 
     def _clusters(self, data):
         task = self.session.task
-        points = hv.Points((task.points[:, 0], task.points[:, 1], task.labels), ["x", "y"],
-                           "class").opts(color="class", cmap=CLASS_COLORS[:task.n_classes],
-                                         size=self._px(5), alpha=0.6, colorbar=False)
-        tuning = hv.Points(task.tuning[:, :2], ["x", "y"]).opts(
+        turn = self.turn.value
+        tuning = hv.Points(project(task.tuning, turn), ["across", "up"]).opts(
             marker="+", color="#999999", size=self._px(5), alpha=0.5)
-        return (tuning * points).opts(
-            width=self._px(330), height=self._px(300), xlim=(0, 1), ylim=(0, 1),
-            xticks=[0, 0.5, 1], yticks=[0, 0.5, 1],
-            title="stimuli (x, y of 3-D), tuning centres +")
+        # the painter's order: the points nearer the viewer drawn last, over the far ones
+        flat, depth = project(task.points, turn, depth=True)
+        order = np.argsort(-depth)
+        points = hv.Points((flat[order, 0], flat[order, 1], task.labels[order]),
+                           ["across", "up"], "class").opts(
+            color="class", cmap=CLASS_COLORS[:task.n_classes], size=self._px(5), alpha=0.7,
+            colorbar=False)
+        edges = hv.Path([project(edge, turn) for edge in CUBE_EDGES]).opts(
+            color="#bbbbbb", line_width=1)
+        # z on a vertical edge of the outline (where the data inside the cube cannot cover it)
+        tops = np.array([[i, j, 1.08] for i in (0, 1) for j in (0, 1)])
+        side = tops[np.argmax(np.abs(project(tops, turn)[:, 0]))]
+        names = hv.Labels([(*project(np.array([corner]), turn)[0], name)
+                           for corner, name in [*CUBE_AXES, (side, "z")]],
+                          ["across", "up"], "axis").opts(
+            text_color="#666666", text_font_size=f"{self._px(11)}pt")
+        return (edges * tuning * points * names).opts(
+            width=self._px(330), height=self._px(300), xlim=(-0.95, 0.95),
+            ylim=(-0.95, 0.95), xaxis=None, yaxis=None,
+            title="3-D stimuli by class, tuning centres +")
 
     def _stimulus(self, data):
         current = data["point"] if data else self.session.task.test_points[0]
-        return hv.Points([current[:2]], ["x", "y"]).opts(
-            marker="star", size=self._px(18), color="#ffd700", line_color="black")
+        return hv.Points(project(np.asarray([current]), self.turn.value),
+                         ["across", "up"]).opts(
+            marker="star", size=self._px(18), color="#ffd700", line_color="black",
+            xaxis=None, yaxis=None)
 
     def _raster(self, data):
         task = self.session.task
@@ -179,29 +210,13 @@ class Saddles(pn.viewable.Viewer):
                    "2-D saddle: theory (press the button)"))
 
     # -- frames -----------------------------------------------------------------------------
-    def advance(self, n_steps: int):
-        """Every run ``n_steps`` presentations on (the numerics); returns the drawing."""
-        try:
-            self.session.advance(n_steps)
-        except ValueError as error:
-            message = str(error)
-
-            def report():
-                self.playback.pause()
-                self.playback.show(f"Stopped: {message}", "danger")
-            return report
-        return self.redraw
-
-    def reset(self):
-        self.session.reset()
-        self.redraw(full=True)
-
     @drawn_by_the_document_owner
     def redraw(self, full=False):
         session = self.session
         with frozen_document(), pn.io.hold():
             self.pipes["curves"].send(session.learning_curves())
             spikes = session.stimulus_spikes()
+            self._stimulus_drawn = spikes
             self.pipes["raster"].send(spikes)
             self.pipes["stimulus"].send(spikes)
             plane = session.plane()
@@ -217,6 +232,12 @@ class Saddles(pn.viewable.Viewer):
             self.pipes["paths"].send(plane["paths"])
             self.playback.step = session.presented
             self.summary.value = self._summary_html()
+
+    @drawn_by_the_document_owner
+    def _redraw_clusters(self):
+        with pn.io.hold():
+            self.pipes["clusters"].send(self.session.task)
+            self.pipes["stimulus"].send(self._stimulus_drawn)
 
     def measure_escape(self):
         """The 2-D chart (about a second): mean escape time against ε, 400 chains each."""
@@ -247,28 +268,6 @@ class Saddles(pn.viewable.Viewer):
                 "<th>test (± sd)</th><th>while learning</th></tr>" + "".join(rows)
                 + "</table>")
 
-    # -- page -------------------------------------------------------------------------------
-    def apply_settings(self, query: dict) -> list[str]:
-        url = self.url or UrlSync(location=None)
-        refused = url.apply(self.session.settings, {p: p for p in SETTINGS}, query=query)
-        refused += url.apply(self.playback, {p: p for p in PLAYBACK_URL}, query=query)
-        self.reset()
-        return refused
-
-    def player(self):
-        return self.playback
-
-    def for_lecture(self) -> None:
-        """Plots and markers 1.3 × for a projector (called before the page is drawn)."""
-        self.scale = 1.3
-
-    def _px(self, size: int) -> int:
-        return int(round(size * self.scale))
-
-    def controls(self):
-        return pn.Column(heading("Learners"), self.widgets, self.summary,
-                         sizing_mode="stretch_width")
-
     def main(self):
         intro = text_pane(
             "<p>A winner-take-all circuit learns to classify clustered 3-D stimuli by "
@@ -282,14 +281,8 @@ class Saddles(pn.viewable.Viewer):
             sizing_mode="stretch_width")
         return pn.Column(
             intro, self.playback,
-            pn.Row(plot_pane(self.curves), plot_pane(self.clusters)),
+            pn.Row(plot_pane(self.curves), pn.Column(plot_pane(self.clusters), self.turn)),
             pn.Row(plot_pane(self.raster), plot_pane(self.spectrum)),
             pn.Row(plot_pane(self.plane),
                    pn.Column(self.escape_button, plot_pane(self.escape)), self.escape_note),
             sizing_mode="stretch_width")
-
-    def __panel__(self):
-        return pn.Row(self.controls(), self.main())
-
-    def stop(self):
-        self.playback.stop()

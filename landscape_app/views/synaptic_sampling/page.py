@@ -10,24 +10,23 @@ import panel as pn
 
 from ...page_models.synaptic_sampling.session import POPULATIONS, SETTINGS, SynapticSamplingSession
 from ...synaptic_sampling import theory
-from ..common.playback import Playback, drawn_by_the_document_owner, frozen_document
-from ..common.url import PLAYBACK_URL, UrlSync, show_refused
-from ..common.widgets import heading, param_widgets, plot_pane, text_pane
+from ..common.playback import drawn_by_the_document_owner, frozen_document
+from ..common.played_page import PlayedPage
+from ..common.widgets import plot_pane, text_pane
 
 COLORS = {"plain": "#1f77b4", "CaMKII": "#d62728"}
 GRID = 161
 
 
-class SynapticSampling(pn.viewable.Viewer):
+class SynapticSampling(PlayedPage):
     """The reward landscape with both populations moving on it, their reward over time, the
     times to reward, and one network up close."""
 
+    settings_names = tuple(SETTINGS)
+    controls_title = "Networks"
+
     def __init__(self, sync_url=False, **settings):
-        super().__init__()
-        self.session = SynapticSamplingSession(**settings)
-        self.playback = Playback(on_frame=self.advance, on_reset=self.reset)
-        self.playback.param.speed.label = "Speed (ticks per frame)"
-        self.playback.speed = 100
+        super().__init__(SynapticSamplingSession(**settings), "Speed (ticks per frame)", 100)
         self.pipes = {name: hv.streams.Pipe(data=None) for name in
                       ("background", "positions", "bands", "times", "close_up")}
         self._background_key = None
@@ -37,19 +36,7 @@ class SynapticSampling(pn.viewable.Viewer):
         self.rewards = hv.DynamicMap(self._bands, streams=[self.pipes["bands"]])
         self.histogram = hv.DynamicMap(self._times, streams=[self.pipes["times"]])
         self.close_up = hv.DynamicMap(self._close_up, streams=[self.pipes["close_up"]])
-        self.summary = text_pane("")
-        self.widgets = param_widgets(self.session.settings, list(SETTINGS))
-        self.session.settings.param.watch(lambda *e: self.redraw(), list(SETTINGS))
-        self.scale = 1.0  # ``for_lecture`` makes every plot larger for a projector
-        self.url = None
-        if sync_url:
-            self.url = UrlSync()
-            if self.url.active:
-                refused = self.url.bind(self.session.settings, {p: p for p in SETTINGS})
-                refused += self.url.bind(self.playback, {p: p for p in PLAYBACK_URL})
-                show_refused(self.playback, refused)
-                self.url.write_on_load()
-        self.redraw()
+        self.start(sync_url)
 
     # -- plots ------------------------------------------------------------------------------
     def _background(self, data):
@@ -167,25 +154,8 @@ class SynapticSampling(pn.viewable.Viewer):
         return hv.Layout([theta, weights, traces, spikes]).cols(2).opts(shared_axes=False)
 
     # -- frames -----------------------------------------------------------------------------
-    def advance(self, n_ticks: int):
-        """Step both populations (the numerics); returns the function that draws."""
-        try:
-            self.session.advance(n_ticks)
-        except ValueError as error:
-            message = str(error)
-
-            def report():
-                self.playback.pause()
-                self.playback.show(f"Stopped: {message}", "danger")
-            return report
-        return self.redraw
-
-    def reset(self):
-        self.session.reset()
-        self.redraw()
-
     @drawn_by_the_document_owner
-    def redraw(self):
+    def redraw(self, full=False):
         session = self.session
         with frozen_document(), pn.io.hold():
             self._send_background()
@@ -229,28 +199,6 @@ class SynapticSampling(pn.viewable.Viewer):
                 "<th>ticks to reward (quartiles)</th><th>TV</th></tr>" + "".join(rows)
                 + f"</table><small>{floor}</small>")
 
-    # -- page -------------------------------------------------------------------------------
-    def apply_settings(self, query: dict) -> list[str]:
-        url = self.url or UrlSync(location=None)
-        refused = url.apply(self.session.settings, {p: p for p in SETTINGS}, query=query)
-        refused += url.apply(self.playback, {p: p for p in PLAYBACK_URL}, query=query)
-        self.reset()
-        return refused
-
-    def player(self):
-        return self.playback
-
-    def for_lecture(self) -> None:
-        """Plots and markers 1.3 × for a projector (called before the page is drawn)."""
-        self.scale = 1.3
-
-    def _px(self, size: int) -> int:
-        return int(round(size * self.scale))
-
-    def controls(self):
-        return pn.Column(heading("Networks"), self.widgets, self.summary,
-                         sizing_mode="stretch_width")
-
     def main(self):
         intro = text_pane(
             "<p>Each dot is one network learning the <i>two-pathway</i> task: growing synapse "
@@ -264,9 +212,3 @@ class SynapticSampling(pn.viewable.Viewer):
         right = pn.Column(plot_pane(self.rewards), plot_pane(self.histogram))
         return pn.Column(intro, self.playback, pn.Row(plot_pane(self.landscape), right),
                          plot_pane(self.close_up), sizing_mode="stretch_width")
-
-    def __panel__(self):
-        return pn.Row(self.controls(), self.main())
-
-    def stop(self):
-        self.playback.stop()
