@@ -22,7 +22,7 @@ from ..limits import count, finite, seed_value
 
 @dataclass
 class SearchHistory:
-    """Per generation: ``coefficients`` (G + 1, 27) the mean (ES) or best-so-far (CMA)
+    """Per generation: ``coefficients`` (G + 1, 27 per rule) the mean (ES) or best-so-far (CMA)
     rule, ``loss`` its meta-loss, ``evaluations`` the losses computed so far."""
 
     coefficients: list = field(default_factory=list)
@@ -40,14 +40,18 @@ class SearchHistory:
 
 
 def _searched(indices, start):
+    """The searched indices and the full start: one rule (27 coefficients) or several side
+    by side (a network's pair [A | B]: 54)."""
     start = np.zeros(N_COEFFICIENTS) if start is None else np.array(start, dtype=float)
-    if start.shape != (N_COEFFICIENTS,) or not np.all(np.isfinite(start)):
-        raise ValueError(f"the start must be {N_COEFFICIENTS} finite coefficients")
-    indices = np.arange(N_COEFFICIENTS) if indices is None else np.asarray(indices, int)
+    if (start.ndim != 1 or start.size == 0 or start.size % N_COEFFICIENTS
+            or not np.all(np.isfinite(start))):
+        raise ValueError(f"the start must be finite coefficients, {N_COEFFICIENTS} per rule, "
+                         f"got shape {start.shape}")
+    indices = np.arange(start.size) if indices is None else np.asarray(indices, int)
     if indices.ndim != 1 or indices.size == 0 or len(set(indices.tolist())) != indices.size \
-            or indices.min() < 0 or indices.max() >= N_COEFFICIENTS:
-        raise ValueError(f"searched coefficients must be distinct indices in 0..26, got "
-                         f"{indices.tolist()}")
+            or indices.min() < 0 or indices.max() >= start.size:
+        raise ValueError(f"searched coefficients must be distinct indices in "
+                         f"0..{start.size - 1}, got {indices.tolist()}")
     return indices, start
 
 
