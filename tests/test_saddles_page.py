@@ -97,3 +97,22 @@ def test_the_cube_turns_and_stays_inside_its_plot():
     view.turn.value = 120
     after = view.clusters[()].Points.II.array(["across", "up"])
     assert before.shape == after.shape and not np.allclose(before, after)
+
+
+def test_every_plot_has_its_title_and_size():
+    """An overlay of live layers takes its title and size from the last layer: each plot of
+    the page (the clusters under the stimulus, the loss plane under the paths) keeps its own,
+    in lecture mode 1.3 × as large."""
+    import holoviews as hv
+
+    sizes = {"curves": 560, "clusters": 330, "raster": 420, "spectrum": 420, "plane": 440,
+             "escape": 420}
+    for scale in (1.0, 1.3):
+        view = Saddles(n_inputs=30, runs=1)
+        if scale > 1:
+            view.for_lecture()
+        _rendered(view)
+        for name, width in sizes.items():
+            figure = hv.render(getattr(view, name))
+            assert figure.title.text, name
+            assert figure.width == round(width * scale), (name, figure.width)

@@ -26,6 +26,9 @@ _CORNERS = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)],
 CUBE_EDGES = [np.array([a, b]) for n, a in enumerate(_CORNERS) for b in _CORNERS[n + 1:]
               if np.abs(a - b).sum() == 1]
 CUBE_AXES = [((1.12, 0, 0), "x"), ((0, 1.12, 0), "y")]
+CLUSTERS_TITLE = "stimuli in 3-D by class, tuning +"
+#: the loss plane's width: beside the escape chart within 1280 px less the sidebar
+PLANE_WIDTH = 440
 #: the viewer's elevation above the x–y plane
 ELEVATION = np.radians(25.0)
 
@@ -74,6 +77,7 @@ class Saddles(PlayedPage):
                                          value=30, width=300)
         self.turn.param.watch(lambda event: self._redraw_clusters(), "value")
         self._plane_drawn = None
+        self._plane_title = ""
         self._stimulus_drawn = None
         self.start(sync_url)
 
@@ -118,14 +122,15 @@ class Saddles(PlayedPage):
         return (edges * tuning * points * names).opts(
             width=self._px(330), height=self._px(300), xlim=(-0.95, 0.95),
             ylim=(-0.95, 0.95), xaxis=None, yaxis=None,
-            title="3-D stimuli by class, tuning centres +")
+            title=CLUSTERS_TITLE)
 
     def _stimulus(self, data):
         current = data["point"] if data else self.session.task.test_points[0]
         return hv.Points(project(np.asarray([current]), self.turn.value),
                          ["across", "up"]).opts(
             marker="star", size=self._px(18), color="#ffd700", line_color="black",
-            xaxis=None, yaxis=None)
+            xaxis=None, yaxis=None, title=CLUSTERS_TITLE, width=self._px(330),
+            height=self._px(300))
 
     def _raster(self, data):
         task = self.session.task
@@ -179,15 +184,20 @@ class Saddles(PlayedPage):
         start = hv.Points([(0.0, 0.0)], ["a (v₁)", "b (v₂)"]).opts(
             marker="x", size=self._px(14), color="white", line_width=3)
         lam = data["eigenvalues"]
+        # an overlay of live layers takes title and size from its last layer: the paths
+        # (drawn over this) repeat them
+        self._plane_title = f"f on v₁, v₂, ∇²f's lowest (λ {lam[0]:.3g}, {lam[1]:.3g})"
         return (image * contours * start).opts(
-            width=self._px(520), height=self._px(300), framewise=True,
-            title=f"f along the 2 most negative directions (λ = {lam[0]:.3g}, {lam[1]:.3g})")
+            width=self._px(PLANE_WIDTH), height=self._px(300), framewise=True,
+            title=self._plane_title)
 
     def _paths(self, data):
         paths = data if data else {m: np.zeros((0, 2)) for m in NOISE_MODES}
         # no labels: a legend would cover the plane (the colours are the learning curves')
         return hv.Overlay([hv.Curve(path, "a (v₁)", "b (v₂)").opts(
-            color=COLORS[mode], line_width=2) for mode, path in paths.items()])
+            color=COLORS[mode], line_width=2, title=self._plane_title,
+            width=self._px(PLANE_WIDTH), height=self._px(300))
+            for mode, path in paths.items()])
 
     def _escape(self, data):
         radius = data["radius"] if data else 0.1
@@ -284,5 +294,5 @@ class Saddles(PlayedPage):
             pn.Row(plot_pane(self.curves), pn.Column(plot_pane(self.clusters), self.turn)),
             pn.Row(plot_pane(self.raster), plot_pane(self.spectrum)),
             pn.Row(plot_pane(self.plane),
-                   pn.Column(self.escape_button, plot_pane(self.escape)), self.escape_note),
+                   pn.Column(self.escape_button, plot_pane(self.escape), self.escape_note)),
             sizing_mode="stretch_width")
