@@ -96,7 +96,7 @@ class Saddles(PlayedPage):
         layers.append(hv.HLine(chance).opts(color="black", line_dash="dashed", line_width=1))
         return hv.Overlay(layers).opts(
             width=self._px(560), height=self._px(300), ylim=(0, 1.02),
-            legend_position="bottom_right", title="test accuracy (band: range over runs)")
+            legend_position="top", legend_cols=3, title="test accuracy (band: range over runs)")
 
     def _clusters(self, data):
         task = self.session.task
