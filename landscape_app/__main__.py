@@ -1,5 +1,3 @@
 from .cli import main
 
-# guarded: Dask's worker processes are spawned, and a spawned process imports the main module
-if __name__ == "__main__":
-    main()
+main()
