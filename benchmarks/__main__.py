@@ -11,6 +11,7 @@ from .control import control_table, run_control_benchmarks
 from .dense_memory import run_dense_benchmarks
 from .hopfield import run_hopfield_benchmarks
 from .kernels import run_kernel_benchmarks
+from .plasticity import plasticity_table, run_plasticity_benchmarks
 from .saddles import run_saddle_benchmarks, saddle_table
 from .synaptic_sampling import run_synaptic_benchmarks, synaptic_table
 
@@ -52,7 +53,7 @@ def _dense_table(rows):
 
 
 SECTIONS = ("kernels", "hopfield", "dense_memory", "control", "synaptic_sampling", "saddles",
-            "cold_start", "app", "first_use", "classroom")
+            "plasticity", "cold_start", "app", "first_use", "classroom")
 
 
 def _classroom(quick):
@@ -106,6 +107,9 @@ def main(argv=None):
     if "saddles" in only:
         results["saddles"] = run_saddle_benchmarks(quick=args.quick)
         print(saddle_table(results["saddles"]), flush=True)
+    if "plasticity" in only:
+        results["plasticity"] = run_plasticity_benchmarks(quick=args.quick)
+        print(plasticity_table(results["plasticity"]), flush=True)
     if "cold_start" in only:
         cold = measure_cold_start()
         print(f"cold start (first 100-step HMC run, 1000 chains, fresh process): "

@@ -1,6 +1,7 @@
 """The ``landscape-app`` command (and ``python -m landscape_app``): serve the app with Panel."""
 
 import argparse
+import os
 
 #: Panel's callback threads: the numba kernels release the interpreter, so playing tabs step
 #: side by side, and the event loop stays free to answer every tab
@@ -32,6 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-warm-up", dest="warm", action="store_false",
                         help="do not compile the numba kernels before serving (the first "
                              "click of each kind then waits for them)")
+    parser.add_argument("--dask-scheduler", default=None, metavar="ADDRESS",
+                        help="where sweeps (capacity curves, multistarts, rule populations) "
+                             "run: an existing Dask scheduler (tcp://host:8786), 'local' "
+                             "(default: a LocalCluster started on first use) or 'serial' "
+                             "(in the server process); also $LANDSCAPE_APP_DASK_SCHEDULER")
+    parser.add_argument("--dask-workers", type=int, default=None, metavar="N",
+                        help="worker processes of the local Dask cluster (one per core, up "
+                             "to 4); also $LANDSCAPE_APP_DASK_WORKERS")
     parser.add_argument("--stories", action="append", default=None, metavar="FOLDER",
                         help="a folder of your own lecture stories (*.toml, see README; "
                              "repeatable), beside the app's own")
@@ -41,13 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> None:
     args = build_parser().parse_args(argv)
     if args.stories:
-        import os
-
         from .page_models.lecture import STORIES_VARIABLE
 
         os.environ[STORIES_VARIABLE] = os.pathsep.join(
             [*filter(None, os.environ.get(STORIES_VARIABLE, "").split(os.pathsep)),
              *args.stories])
+    from .sweeps import WORKERS_VARIABLE, set_default_scheduler
+
+    try:
+        set_default_scheduler(args.dask_scheduler)
+    except ValueError as error:
+        build_parser().error(str(error))
+    if args.dask_workers is not None:
+        if not 1 <= args.dask_workers <= 64:
+            build_parser().error(f"--dask-workers must be from 1 to 64, got {args.dask_workers}")
+        os.environ[WORKERS_VARIABLE] = str(args.dask_workers)
     from .app import serve
 
     serve(port=args.port, address=args.address, show=args.show, num_threads=args.num_threads,

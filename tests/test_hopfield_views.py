@@ -1,5 +1,7 @@
 """The Hopfield page in process (no browser): recall frames, clicks, presets, the sweep."""
 
+import time
+
 import holoviews as hv
 import numpy as np
 import pytest
@@ -107,3 +109,22 @@ def test_the_capacity_sweep_runs_in_the_background_and_reports(hopfield):
     assert curve.alphas.tolist() == pytest.approx([0.075, 0.15, 0.225, 0.3])
     assert curve.overlap[0] > 0.95 and curve.overlap[-1] < 0.8
     assert "below α<sub>c</sub>" in capacity.summary.value and ALPHA_CRITICAL < 0.15
+
+
+def test_the_capacity_sweep_says_where_it_runs_and_can_be_cancelled(hopfield):
+    """The engine line names the Dask cluster and links its dashboard; Cancel gives the
+    button back at once and the cancelled sweep's result is never drawn."""
+    capacity = hopfield.capacity
+    capacity.settings.param.update(n_neurons=500, points=12, trials=3, alpha_max=0.5)
+    before = capacity.curve
+    capacity.start()
+    assert capacity.job.cancel_button.visible
+    deadline = time.time() + 60
+    while not capacity.job.engine.visible and time.time() < deadline:
+        time.sleep(0.1)
+    assert "local Dask cluster" in capacity.job.engine.object
+    assert "Dask dashboard</a>" in capacity.job.engine.object
+    capacity.job.cancel_button.clicks += 1
+    assert not capacity.run_button.disabled and not capacity.progress.visible
+    capacity.job.join(timeout=120)
+    assert capacity.curve is before and not capacity.running

@@ -288,6 +288,14 @@ class ControlledHopfield(param.Parameterized):
 
         return stable_equilibria(self, self.T if T is None else T, grid, window)
 
+    def detached(self) -> ControlledHopfield:
+        """A copy with the same parameters and learned couplings T but none of the page's
+        watchers: what a sweep sends to its worker processes (watchers do not pickle)."""
+        copy = ControlledHopfield(**{k: v for k, v in self.param.values().items()
+                                     if k != "name"})
+        copy.T = np.array(self.T, dtype=float)
+        return copy
+
     def reset_learning(self):
         """T ← A; forget the learning history."""
         from .learning import LearningHistory

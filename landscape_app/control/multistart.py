@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+
+from ..sweeps import run_sweep
 
 
 @dataclass
@@ -22,10 +25,17 @@ class Multistart:
         return {o: self.outcomes.count(o) for o in dict.fromkeys(self.outcomes)}
 
 
+def solve_start(model, start, restarts: int, seed: int):
+    """(outcome, u_∞, J, trajectory) of one start: a sweep point of ``multistart``."""
+    solution = model.solve(start, restarts=restarts, seed=seed)
+    return solution.outcome, solution.u_inf, solution.cost, solution.u
+
+
 def multistart(model, grid: int = 5, window: float = 1.5, restarts: int = 2, seed: int = 0,
-               progress=None) -> Multistart:
-    """Solve from every point of a ``grid`` × ``grid`` lattice on [−window, window]²;
-    ``progress(fraction)`` is called after each start."""
+               progress=None, scheduler: str | None = None) -> Multistart:
+    """Solve from every point of a ``grid`` × ``grid`` lattice on [−window, window]², one
+    start per sweep point (``sweeps.run_sweep`` on ``scheduler``: a local Dask cluster by
+    default); ``progress(fraction)`` as they finish."""
     if model.n_neurons != 2:
         raise ValueError("the multistart grid is drawn for two neurons; "
                          f"this network has {model.n_neurons}")
@@ -36,13 +46,8 @@ def multistart(model, grid: int = 5, window: float = 1.5, restarts: int = 2, see
     axis = np.linspace(-window, window, grid)
     xx, yy = np.meshgrid(axis, axis)
     starts = np.column_stack([xx.ravel(), yy.ravel()])
-    outcomes, ends, costs, paths = [], [], [], []
-    for index, start in enumerate(starts):
-        solution = model.solve(start, restarts=restarts, seed=seed)
-        outcomes.append(solution.outcome)
-        ends.append(solution.u_inf)
-        costs.append(solution.cost)
-        paths.append(solution.u)
-        if progress is not None:
-            progress((index + 1) / len(starts))
-    return Multistart(starts, outcomes, np.array(ends), np.array(costs), np.array(paths))
+    point = partial(solve_start, model.detached(), restarts=restarts, seed=seed)
+    sweep = run_sweep(point, list(starts), scheduler=scheduler, progress=progress)
+    sweep.raise_failures([f"u(0) = ({x:.2f}, {y:.2f})" for x, y in starts])
+    outcomes, ends, costs, paths = zip(*sweep.values, strict=True)
+    return Multistart(starts, list(outcomes), np.array(ends), np.array(costs), np.array(paths))

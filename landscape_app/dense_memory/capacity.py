@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from ..hopfield.network import HopfieldNetwork
 from ..hopfield.patterns import random_patterns
+from ..sweeps import run_sweep
 from .dense import DenseAssociativeMemory
 from .interactions import k_max, theory_unstable_fraction
 
@@ -56,11 +58,25 @@ def unstable_fraction(label: str, patterns: np.ndarray, tested: np.ndarray) -> f
     return float(memory.unstable_bits(tested).mean())
 
 
+def load_point(n_neurons: int, index_and_load, tested: int, seed: int, models) -> list[float]:
+    """The unstable fractions of each of ``models`` at one load: ``index_and_load`` is (k, P);
+    the patterns and the tested ones come from seeds of (seed, k) alone, so a point does not
+    depend on which others ran before it."""
+    k, load = index_and_load
+    patterns = random_patterns(int(load), n_neurons, seed=seed * 7919 + k)
+    chosen = np.random.default_rng([seed, k]).choice(int(load), size=min(tested, int(load)),
+                                                     replace=False)
+    # the classical network's errors cost O(P N²) to build T; fine up to P·N ~ 1e7
+    return [unstable_fraction(m, patterns, chosen) for m in models]
+
+
 def dense_capacity(n_neurons: int = 100, loads=None, tested: int = 40, seed: int = 0,
                    models=tuple(MODELS),
-                   progress: Callable[[float], None] | None = None) -> DenseCapacity:
+                   progress: Callable[[float], None] | None = None,
+                   scheduler: str | None = None) -> DenseCapacity:
     """Unstable-bit fractions over ``loads`` (default: 16 values from 2 to 4·K_max(n = 4),
-    log-spaced) for each of ``models``; ``progress(fraction)`` after each load."""
+    log-spaced) for each of ``models``, one load per sweep point (``sweeps.run_sweep`` on
+    ``scheduler``: a local Dask cluster by default); ``progress(fraction)`` as they finish."""
     if loads is None:
         loads = np.unique(np.geomspace(2, 4 * k_max(n_neurons, 4), 16).astype(int))
     loads = np.asarray(loads, dtype=int)
@@ -69,14 +85,11 @@ def dense_capacity(n_neurons: int = 100, loads=None, tested: int = 40, seed: int
     unknown = [m for m in models if m not in MODELS]
     if unknown:
         raise ValueError(f"unknown models {unknown}; choose from {', '.join(MODELS)}")
-    unstable = {m: np.empty(len(loads)) for m in models}
-    rng = np.random.default_rng(seed)
-    for k, load in enumerate(loads):
-        patterns = random_patterns(int(load), n_neurons, seed=seed * 7919 + k)
-        chosen = rng.choice(int(load), size=min(tested, int(load)), replace=False)
-        for m in models:
-            # the classical network's errors cost O(P N²) to build T; fine up to P·N ~ 1e7
-            unstable[m][k] = unstable_fraction(m, patterns, chosen)
-        if progress is not None:
-            progress((k + 1) / len(loads))
+    models = tuple(models)
+    point = partial(load_point, int(n_neurons), tested=tested, seed=seed, models=models)
+    sweep = run_sweep(point, [(k, int(load)) for k, load in enumerate(loads)],
+                      scheduler=scheduler, progress=progress)
+    sweep.raise_failures([f"P = {load}" for load in loads])
+    values = np.array(sweep.values, dtype=float)
+    unstable = {m: values[:, j] for j, m in enumerate(models)}
     return DenseCapacity(n_neurons, loads, unstable, tested)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from scipy.special import erfc
 
+from ..sweeps import run_sweep
 from .network import HopfieldNetwork
 from .patterns import random_patterns
 
@@ -63,19 +65,22 @@ def capacity_point(n_neurons: int, alpha: float, trials: int = 3, recalls: int =
 
 
 def capacity_curve(n_neurons: int, alphas, trials: int = 3, recalls: int = 10, seed: int = 0,
-                   progress: Callable[[float], None] | None = None) -> CapacityCurve:
-    """Sweep the load; ``progress(fraction done)`` is called after each α."""
+                   progress: Callable[[float], None] | None = None,
+                   scheduler: str | None = None) -> CapacityCurve:
+    """Sweep the load, one α per sweep point (``sweeps.run_sweep`` on ``scheduler``: a local
+    Dask cluster by default); ``progress(fraction done)`` as the points finish."""
     alphas = np.asarray(alphas, dtype=float)
-    if alphas.ndim != 1 or len(alphas) == 0 or np.any(alphas <= 0):
+    if alphas.ndim != 1 or len(alphas) == 0 or not np.all(np.isfinite(alphas)) \
+            or np.any(alphas <= 0):
         raise ValueError("alphas must be a non-empty list of positive loads P/N")
+    point = partial(capacity_point, int(n_neurons), trials=trials, recalls=recalls, seed=seed)
+    sweep = run_sweep(point, [float(a) for a in alphas], scheduler=scheduler, progress=progress)
+    sweep.raise_failures([f"α = {a:.3g}" for a in alphas])
     be, be_se, ov, ov_se = [], [], [], []
-    for k, alpha in enumerate(alphas):
-        errors, overlaps = capacity_point(n_neurons, float(alpha), trials, recalls, seed)
+    for errors, overlaps in sweep.values:
         be.append(errors.mean())
         be_se.append(errors.std(ddof=1) / np.sqrt(len(errors)) if len(errors) > 1 else 0.0)
         ov.append(overlaps.mean())
         ov_se.append(overlaps.std(ddof=1) / np.sqrt(len(overlaps)) if len(overlaps) > 1 else 0)
-        if progress is not None:
-            progress((k + 1) / len(alphas))
     return CapacityCurve(n_neurons, alphas, np.array(be), np.array(be_se), np.array(ov),
                          np.array(ov_se))

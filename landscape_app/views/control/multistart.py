@@ -75,7 +75,7 @@ class MultistartView(pn.viewable.Viewer):
 
     def controls(self):
         return pn.Column(heading("Multistart"), self.settings, self.button,
-                         self.job.progress, width=320)
+                         self.job.status, width=320)
 
     def main(self):
         return pn.Column(self.note, self.summary, plot_pane(self.plot),

@@ -98,7 +98,7 @@ class NetworkView(pn.viewable.Viewer):
 
     def controls(self):
         return pn.Column(heading("N neurons"), self.network_widgets, self.model_widgets,
-                         self.button, self.job.progress, width=320)
+                         self.button, self.job.status, width=320)
 
     def main(self):
         return pn.Column(pn.Row(self.badge, self.summary), self.note,

@@ -91,7 +91,7 @@ class DenseCapacityView(pn.viewable.Viewer):
         return [linked(self.settings, self.widgets.parameters, "capacity.")]
 
     def controls(self):
-        return pn.Column(heading("Capacity"), self.widgets, self.run_button, self.job.progress,
+        return pn.Column(heading("Capacity"), self.widgets, self.run_button, self.job.status,
                          width=320)
 
     def main(self):

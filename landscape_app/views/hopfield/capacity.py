@@ -91,7 +91,7 @@ class CapacityView(pn.viewable.Viewer):
             size=7, color="#2ca02c")
         return (line * dots * self._critical_line(0.1) * self._placeholder(data, 0.55, 0.5)).opts(
             ylim=(-0.05, 1.05), xlim=(0, 1.0), width=480, height=340, show_legend=False,
-            title=f"final overlap after asynchronous recall, {size}")
+            title=f"final overlap after async recall, {size}")
 
     @staticmethod
     def _critical_line(y):
@@ -104,7 +104,7 @@ class CapacityView(pn.viewable.Viewer):
         return [linked(self.settings, self.widgets.parameters, "capacity.")]
 
     def controls(self):
-        return pn.Column(heading("Capacity"), self.widgets, self.run_button, self.progress,
+        return pn.Column(heading("Capacity"), self.widgets, self.run_button, self.job.status,
                          width=320)
 
     def main(self):
