@@ -138,6 +138,16 @@ def _saddles():
         WTALearning(task, spiking=spiking).run(2, runs=1, records=1)
 
 
+def _plasticity():
+    from .page_models.plasticity.session import PlasticitySession
+    from .plasticity import NetworkMetaLoss, pca_task
+
+    session = PlasticitySession(presentations=20, pairs=1)
+    session.advance(1)
+    session.inner_loop()
+    NetworkMetaLoss(pca_task(n_presentations=4), n_outputs=2)(np.zeros((1, 54)))
+
+
 #: (label, function) in the order the progress bar shows them
 TASKS: list[tuple[str, Callable[[], None]]] = [
     *[(f"sampler {name}", _sampler(name)) for name in METHODS],
@@ -148,6 +158,7 @@ TASKS: list[tuple[str, Callable[[], None]]] = [
     ("optimal control", _control),
     ("synaptic sampling", _synaptic_sampling),
     ("noise and saddles", _saddles),
+    ("plasticity rules", _plasticity),
 ]
 
 

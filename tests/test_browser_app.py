@@ -518,7 +518,7 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
         page.goto(f"{app_url}/")  # the landing page and its pictures
         page.wait_for_selector("article.card img", timeout=30_000)
         for slug in ("explorer", "compare", "hopfield", "dense-memory", "control",
-                     "synaptic-sampling", "saddles", "explorer?lecture=1",
+                     "synaptic-sampling", "saddles", "plasticity", "explorer?lecture=1",
                      "control?lecture=1"):
             page.goto(f"{app_url}/{slug}")
             page.wait_for_selector("canvas", timeout=90_000)

@@ -56,11 +56,13 @@ def test_lecture_mode_shows_the_projector_layout(page, app_url, slug):
     size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
     assert size >= 20
     assert len(caption(page)) > 20
-    if slug in ("explorer", "compare", "synaptic-sampling", "saddles"):  # sidebar folded away
+    if slug in ("explorer", "compare", "synaptic-sampling", "saddles", "plasticity"):  # sidebar
         assert not page.locator("#sidebar").is_visible() or page.evaluate(
             "() => document.querySelector('#sidebar').getBoundingClientRect().width < 10")
     else:  # each tab's settings in a closed card
-        assert page.get_by_text("Settings", exact=True).first.is_visible()
+        # the scene may switch tab after the load: wait for that tab's card to show
+        assert wait_for(lambda: page.locator('text="Settings" >> visible=true').count() > 0,
+                        timeout=30)
     page.get_by_role("button", name="Leave lecture mode").click()
     page.wait_for_selector("canvas", timeout=90_000)
     assert wait_for(lambda: "lecture" not in query_of(page))
@@ -126,6 +128,7 @@ PREPARED = {
     "control": {"tab": "0", "mu": "0.25", "K": "0.4", "u1": "0.5"},
     "synaptic-sampling": {"fair": "same c_g", "tau_g": "200.0", "n_networks": "120"},
     "saddles": {"rule": "printed", "temperature": "1.0", "n_inputs": "120"},
+    "plasticity": {"start": "Hebb", "pairs": "8", "y_term": "xw"},
 }
 
 

@@ -4,6 +4,8 @@ worker in the middle of a sweep."""
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -195,3 +197,34 @@ def test_an_existing_scheduler_is_used_by_address(local):
         assert where.kind == "remote" and where.workers == 1
         result = run_sweep(square, range(5), scheduler=other.scheduler_address)
         assert result.values == [0, 1, 4, 9, 16] and other.scheduler_address in result.engine
+
+
+LOGGING_PROBE = """
+import logging
+from landscape_app.sweeps import run_sweep
+from landscape_app.sweeps.cluster import shutdown_local_cluster
+
+def square(x):
+    return x * x
+
+if __name__ == "__main__":
+    logging.getLogger("bokeh").addHandler(logging.StreamHandler())
+    logging.getLogger("bokeh").setLevel(logging.WARNING)
+    assert run_sweep(square, [1, 2], scheduler="local").values == [1, 4]
+    logging.getLogger("bokeh.server").warning("PROBE-WARNING")
+    print([logging.getLogger(name).level for name in ("bokeh", "tornado")])
+    shutdown_local_cluster()
+"""
+
+
+def test_a_first_sweep_leaves_the_servers_logging_as_it_was(tmp_path):
+    """Importing distributed applies Dask's logging defaults (bokeh at ERROR, tornado at
+    CRITICAL); after the first sweep the Panel server's warnings used to vanish. A fresh
+    process starts a LocalCluster, runs a sweep, and must still log a bokeh warning."""
+    script = tmp_path / "probe.py"
+    script.write_text(LOGGING_PROBE)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "PROBE-WARNING" in done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[30, 0]"

@@ -60,3 +60,11 @@ def saddles_page():
     from ..views.saddles.page import Saddles
 
     return Saddles(sync_url=True)
+
+
+@page("plasticity", "Plasticity",
+      "Evolution strategies search a plasticity rule's 27 coefficients: do they find Oja's?")
+def plasticity_page():
+    from ..views.plasticity.page import Plasticity
+
+    return Plasticity(sync_url=True)

@@ -6,8 +6,9 @@ outputs with a feed-forward and a lateral rule (``network``)."""
 from .meta import MetaLoss, MetaResult
 from .network import NetworkMetaLoss
 from .rules import HEBB, OJA, TERMS, rule
-from .search import cma_search, evolve
+from .search import CMAStrategy, EvolutionStrategy, cma_search, evolve
 from .task import PCATask, pca_task
 
-__all__ = ["HEBB", "OJA", "TERMS", "MetaLoss", "MetaResult", "NetworkMetaLoss", "PCATask",
+__all__ = ["CMAStrategy", "EvolutionStrategy", "HEBB", "OJA", "TERMS", "MetaLoss", "MetaResult",
+           "NetworkMetaLoss", "PCATask",
            "cma_search", "evolve", "pca_task", "rule"]

@@ -62,74 +62,121 @@ def centred_ranks(values: np.ndarray) -> np.ndarray:
     return ranks / max(values.size - 1, 1) - 0.5
 
 
+class EvolutionStrategy:
+    """The antithetic ES one generation at a time: ``evaluate(loss)`` scores the mean rule and
+    its 2P perturbations (returns the full rules and their losses, the mean's first), then
+    ``update()`` moves the mean by Adam on the rank-shaped estimate ĝ."""
+
+    def __init__(self, indices=None, start=None, sigma: float = 0.1, pairs: int = 16,
+                 learning_rate: float = 0.03, seed: int = 0):
+        self.indices, self.theta = _searched(indices, start)
+        self.sigma = finite(sigma, "σ", 0.0, low_open=True)
+        self.pairs = count(pairs, "population (antithetic pairs)", 1, 100_000)
+        self.learning_rate = finite(learning_rate, "learning rate", 0.0, low_open=True)
+        self.rng = np.random.default_rng(np.random.SeedSequence([seed_value(seed), 0xE5]))
+        self.m, self.s = np.zeros(self.indices.size), np.zeros(self.indices.size)
+        self.generation = 0
+        self.evaluations = 0
+        self._eps = self._values = None
+
+    def evaluate(self, loss):
+        pairs, indices = self.pairs, self.indices
+        self._eps = eps = self.rng.standard_normal((pairs, indices.size))
+        rules = np.tile(self.theta, (2 * pairs + 1, 1))
+        rules[1:pairs + 1, indices] += self.sigma * eps
+        rules[pairs + 1:, indices] -= self.sigma * eps
+        self._values = values = np.asarray(loss(rules), dtype=float)
+        self.evaluations += len(rules)
+        return rules, values
+
+    def update(self) -> None:
+        pairs, g = self.pairs, self.generation
+        ranks = centred_ranks(self._values[1:])
+        ghat = ((ranks[:pairs] - ranks[pairs:]) @ self._eps) / (2 * pairs * self.sigma)
+        self.m = 0.9 * self.m + 0.1 * ghat
+        self.s = 0.999 * self.s + 0.001 * ghat ** 2
+        m_hat, s_hat = self.m / (1 - 0.9 ** (g + 1)), self.s / (1 - 0.999 ** (g + 1))
+        self.theta = self.theta.copy()
+        self.theta[self.indices] -= self.learning_rate * m_hat / (np.sqrt(s_hat) + 1e-8)
+        self.generation += 1
+
+
 def evolve(loss, indices=None, start=None, sigma: float = 0.1, pairs: int = 16,
            learning_rate: float = 0.03, generations: int = 300, seed: int = 0,
            callback=None) -> SearchHistory:
     """Antithetic ES with rank shaping and Adam; ``loss`` maps (R, 27) rules to (R,)."""
-    indices, theta = _searched(indices, start)
-    sigma = finite(sigma, "σ", 0.0, low_open=True)
-    pairs = count(pairs, "population (antithetic pairs)", 1, 100_000)
-    learning_rate = finite(learning_rate, "learning rate", 0.0, low_open=True)
+    strategy = EvolutionStrategy(indices, start, sigma, pairs, learning_rate, seed)
     generations = count(generations, "generations", 0, 1_000_000)
-    rng = np.random.default_rng(np.random.SeedSequence([seed_value(seed), 0xE5]))
-    m, s = np.zeros(indices.size), np.zeros(indices.size)
     history = SearchHistory()
     for g in range(generations + 1):
-        eps = rng.standard_normal((pairs, indices.size))
-        rules = np.tile(theta, (2 * pairs + 1, 1))
-        rules[1:pairs + 1, indices] += sigma * eps
-        rules[pairs + 1:, indices] -= sigma * eps
-        values = loss(rules)
-        history.coefficients.append(theta.copy())
+        theta = strategy.theta.copy()
+        rules, values = strategy.evaluate(loss)
+        history.coefficients.append(theta)
         history.loss.append(float(values[0]))
-        history.evaluations.append((g + 1) * (2 * pairs + 1))
-        history.population.append(rules[1:, indices].copy())
+        history.evaluations.append(strategy.evaluations)
+        history.population.append(rules[1:, strategy.indices].copy())
         if callback is not None:
             callback(history)
         if g == generations:
             break
-        ranks = centred_ranks(values[1:])
-        ghat = ((ranks[:pairs] - ranks[pairs:]) @ eps) / (2 * pairs * sigma)
-        m = 0.9 * m + 0.1 * ghat
-        s = 0.999 * s + 0.001 * ghat ** 2
-        m_hat, s_hat = m / (1 - 0.9 ** (g + 1)), s / (1 - 0.999 ** (g + 1))
-        theta = theta.copy()
-        theta[indices] -= learning_rate * m_hat / (np.sqrt(s_hat) + 1e-8)
+        strategy.update()
     return history
+
+
+class CMAStrategy:
+    """CMA-ES (``cma.CMAEvolutionStrategy``) one generation at a time, keeping the best rule
+    found: ``start(loss)`` scores the start, ``step(loss)`` asks, scores and tells one
+    population (returns its candidates and their losses)."""
+
+    def __init__(self, indices=None, start=None, sigma: float = 0.3, population: int = 16,
+                 seed: int = 0, generations: int = 10**9):
+        import cma
+
+        self.indices, self.base = _searched(indices, start)
+        sigma = finite(sigma, "σ", 0.0, low_open=True)
+        self.population = count(population, "population", 2, 100_000)
+        self.strategy = cma.CMAEvolutionStrategy(
+            self.base[self.indices], sigma,
+            {"popsize": self.population, "seed": seed_value(seed) + 1, "verbose": -9,
+             "maxiter": generations + 1, "tolfun": 0, "tolx": 0, "tolfunhist": 0})
+        self.best_rule, self.best_loss, self.evaluations = self.base.copy(), np.inf, 0
+        self.generation = 0
+
+    def start(self, loss) -> float:
+        self.best_loss = float(loss(self.base[None])[0])
+        self.evaluations = 1
+        return self.best_loss
+
+    def step(self, loss):
+        candidates = np.array(self.strategy.ask())
+        rules = np.tile(self.base, (len(candidates), 1))
+        rules[:, self.indices] = candidates
+        values = np.asarray(loss(rules), dtype=float)
+        self.strategy.tell(list(candidates), values.tolist())
+        self.evaluations += len(candidates)
+        k = int(np.argmin(values))
+        if values[k] < self.best_loss:
+            self.best_rule, self.best_loss = rules[k].copy(), float(values[k])
+        self.generation += 1
+        return candidates, values
 
 
 def cma_search(loss, indices=None, start=None, sigma: float = 0.3, population: int = 16,
                generations: int = 100, seed: int = 0, callback=None) -> SearchHistory:
     """CMA-ES (``cma.CMAEvolutionStrategy``) over the searched coefficients."""
-    import cma
-
-    indices, base = _searched(indices, start)
-    sigma = finite(sigma, "σ", 0.0, low_open=True)
-    population = count(population, "population", 2, 100_000)
     generations = count(generations, "generations", 0, 1_000_000)
-    strategy = cma.CMAEvolutionStrategy(
-        base[indices], sigma, {"popsize": population, "seed": seed_value(seed) + 1,
-                               "verbose": -9, "maxiter": generations + 1,
-                               "tolfun": 0, "tolx": 0, "tolfunhist": 0})
+    strategy = CMAStrategy(indices, start, sigma, population, seed, generations)
     history = SearchHistory()
-    best_rule, best_loss, done = base.copy(), float(loss(base[None])[0]), 1
-    history.coefficients.append(best_rule.copy())
-    history.loss.append(best_loss)
-    history.evaluations.append(done)
-    history.population.append(np.empty((0, indices.size)))
+    strategy.start(loss)
+    history.coefficients.append(strategy.best_rule.copy())
+    history.loss.append(strategy.best_loss)
+    history.evaluations.append(strategy.evaluations)
+    history.population.append(np.empty((0, strategy.indices.size)))
     for _ in range(generations):
-        candidates = np.array(strategy.ask())
-        rules = np.tile(base, (len(candidates), 1))
-        rules[:, indices] = candidates
-        values = loss(rules)
-        strategy.tell(list(candidates), values.tolist())
-        done += len(candidates)
-        k = int(np.argmin(values))
-        if values[k] < best_loss:
-            best_rule, best_loss = rules[k].copy(), float(values[k])
-        history.coefficients.append(best_rule.copy())
-        history.loss.append(best_loss)
-        history.evaluations.append(done)
+        candidates, _ = strategy.step(loss)
+        history.coefficients.append(strategy.best_rule.copy())
+        history.loss.append(strategy.best_loss)
+        history.evaluations.append(strategy.evaluations)
         history.population.append(candidates)
         if callback is not None:
             callback(history)

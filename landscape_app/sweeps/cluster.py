@@ -25,6 +25,9 @@ MAX_WORKERS = 64
 #: a worker is one process on one core: its numba kernels run one thread (their ``prange``
 #: would otherwise start a thread per core in every worker, and the workers would fight)
 WORKER_ENVIRONMENT = {"NUMBA_NUM_THREADS": "1"}
+#: Dask reads this when ``distributed`` is imported, here and in the spawned workers (which
+#: inherit it): its own logger reports errors only (its INFO lines would flood the server's log)
+QUIET_DISTRIBUTED = ("DASK_LOGGING__DISTRIBUTED", "error")
 
 _lock = threading.Lock()
 _default: str | None = None
@@ -106,14 +109,38 @@ def engine(scheduler: str | None = None) -> Engine:
                   None if choice == LOCAL else choice, workers, dashboard, client)
 
 
+#: loggers whose level, handlers and propagation importing ``distributed`` rewrites (its
+#: default logging config sets ``bokeh`` to ERROR and ``tornado`` to CRITICAL, which would hide
+#: the Panel server's own warnings for the rest of the process)
+HOST_LOGGERS = ("bokeh", "tornado", "tornado.application", "tornado.access", "tornado.general")
+
+
+def import_distributed():
+    """``import distributed``, leaving the host's logging as it was (see ``HOST_LOGGERS``)."""
+    loggers = [logging.getLogger(name) for name in HOST_LOGGERS]
+    saved = [(lg.level, list(lg.handlers), lg.propagate) for lg in loggers]
+    os.environ.setdefault(*QUIET_DISTRIBUTED)
+    try:
+        import distributed
+    finally:
+        for lg, (level, handlers, propagate) in zip(loggers, saved, strict=True):
+            lg.setLevel(level)
+            lg.handlers[:] = handlers
+            lg.propagate = propagate
+    return distributed
+
+
 def _local_client():
     global _local
     if _local is not None and _local[1].status == "running":
         return _local[1]
-    from distributed import Client, LocalCluster
+    distributed = import_distributed()
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
+    # silence_logs would turn the bokeh handlers to ERROR for the cluster's lifetime (the
+    # whole process); distributed's own logger is quietened by QUIET_DISTRIBUTED instead
     cluster = LocalCluster(n_workers=local_workers(), threads_per_worker=1, processes=True,
-                           dashboard_address=":0", silence_logs=logging.ERROR,
+                           dashboard_address=":0", silence_logs=False,
                            env=dict(WORKER_ENVIRONMENT))
     _local = (cluster, Client(cluster, set_as_default=False))
     return _local[1]
@@ -123,7 +150,7 @@ def _remote_client(address: str):
     client = _remote.get(address)
     if client is not None and client.status == "running":
         return client
-    from distributed import Client
+    Client = import_distributed().Client
 
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)

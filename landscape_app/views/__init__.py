@@ -5,8 +5,9 @@ from .control.page import Control
 from .dense_memory.page import DenseMemory
 from .explorer.page import Explorer
 from .hopfield.page import Hopfield
+from .plasticity.page import Plasticity
 from .saddles.page import Saddles
 from .synaptic_sampling.page import SynapticSampling
 
-__all__ = ["Compare", "Control", "DenseMemory", "Explorer", "Hopfield", "Saddles",
+__all__ = ["Compare", "Control", "DenseMemory", "Explorer", "Hopfield", "Plasticity", "Saddles",
            "SynapticSampling"]

@@ -1,0 +1,1 @@
+"""The /plasticity page\x27s model."""

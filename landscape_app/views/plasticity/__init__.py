@@ -1,0 +1,1 @@
+"""/plasticity: meta-learned plasticity rules."""
