@@ -571,3 +571,21 @@ def test_saddles_plays_the_three_learners_measures_the_escape_and_follows_a_sett
     assert wait_for(lambda: "rule=printed" in address(page))
     assert wait_for(lambda: step_count(page) <= 1)
     assert page.console_errors == []
+
+
+# -- meta-learned plasticity (/plasticity) ----------------------------------------------------
+def test_plasticity_plays_both_searches_reports_their_rules_and_follows_a_setting(page,
+                                                                                  app_url):
+    """Play: generations grow and the summary scores the ES, CMA-ES and Oja's rule; a setting
+    restarts both searches and reaches the address."""
+    page.goto(app_url + "/plasticity?pairs=8&speed=5")
+    page.wait_for_selector("canvas", timeout=90_000)
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert wait_for(lambda: step_count(page) >= 20, timeout=60)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    summary = page.locator("table").filter(has_text="held out").first
+    assert wait_for(lambda: all(m in summary.inner_text() for m in ("ES", "CMA-ES", "Oja")))
+    page.locator("select").filter(has_text="Hebb").first.select_option("Hebb")
+    assert wait_for(lambda: "start=Hebb" in address(page))
+    assert wait_for(lambda: step_count(page) <= 1)
+    assert page.console_errors == []
