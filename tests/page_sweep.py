@@ -63,3 +63,19 @@ def visit_every_page(report=lambda label: None):
                 playback.frame()
                 report(f"{cls.__name__} tab {name} first frame")
         view.stop()
+
+
+def assert_plot_widths(make_view, sizes: dict):
+    """Each named plot of a fresh ``make_view()`` has a title and its width, in lecture mode
+    1.3 × as large (an overlay of live layers takes both from its last layer); returns the
+    lecture-mode view."""
+    for scale in (1.0, 1.3):
+        view = make_view()
+        if scale > 1:
+            view.for_lecture()
+        render(view)
+        for name, width in sizes.items():
+            figure = hv.render(getattr(view, name))
+            assert figure.title.text, name
+            assert figure.width == round(width * scale), (name, figure.width)
+    return view

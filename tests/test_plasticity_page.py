@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from page_sweep import assert_plot_widths
 from page_sweep import render as _rendered
 
 from landscape_app.page_models.plasticity.session import GRID, PlasticitySession
@@ -120,16 +121,8 @@ def test_every_plot_has_its_title_and_size():
     """An overlay of live layers takes its title and size from its last layer: the landscape
     under the populations keeps its own, in lecture mode 1.3 × as large."""
     sizes = {"landscape": 470, "curves": 400, "bars": 860, "inner": 420, "alignment": 420}
-    for scale in (1.0, 1.3):
-        view = Plasticity()
-        if scale > 1:
-            view.for_lecture()
-        _rendered(view)
-        for name, width in sizes.items():
-            figure = hv.render(getattr(view, name))
-            assert figure.title.text, name
-            assert figure.width == round(width * scale), (name, figure.width)
-        assert "xy and y²w" in hv.render(view.landscape).title.text
+    view = assert_plot_widths(Plasticity, sizes)
+    assert "xy and y²w" in hv.render(view.landscape).title.text
 
 
 def test_two_pages_share_nothing():

@@ -2,6 +2,7 @@
 GUI-free page model driven as a notebook would."""
 
 import numpy as np
+from page_sweep import assert_plot_widths
 from page_sweep import render as _rendered
 
 from landscape_app.page_models.saddles.session import SaddleSession
@@ -103,16 +104,7 @@ def test_every_plot_has_its_title_and_size():
     """An overlay of live layers takes its title and size from the last layer: each plot of
     the page (the clusters under the stimulus, the loss plane under the paths) keeps its own,
     in lecture mode 1.3 × as large."""
-    import holoviews as hv
 
     sizes = {"curves": 560, "clusters": 330, "raster": 420, "spectrum": 420, "plane": 440,
              "escape": 420}
-    for scale in (1.0, 1.3):
-        view = Saddles(n_inputs=30, runs=1)
-        if scale > 1:
-            view.for_lecture()
-        _rendered(view)
-        for name, width in sizes.items():
-            figure = hv.render(getattr(view, name))
-            assert figure.title.text, name
-            assert figure.width == round(width * scale), (name, figure.width)
+    assert_plot_widths(lambda: Saddles(n_inputs=30, runs=1), sizes)
