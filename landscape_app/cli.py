@@ -33,6 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-warm-up", dest="warm", action="store_false",
                         help="do not compile the numba kernels before serving (the first "
                              "click of each kind then waits for them)")
+    parser.add_argument("--no-spare-pages", dest="spares", action="store_false",
+                        help="do not keep a page of each kind built ahead for the next tab "
+                             "(saves memory, about 10 MB a page; each tab then waits for "
+                             "its page to be built)")
     parser.add_argument("--dask-scheduler", default=None, metavar="ADDRESS",
                         help="where sweeps (capacity curves, multistarts, rule populations) "
                              "run: an existing Dask scheduler (tcp://host:8786), 'local' "
@@ -69,7 +73,7 @@ def main(argv=None) -> None:
 
     serve(port=args.port, address=args.address, show=args.show, num_threads=args.num_threads,
           allow_websocket_origin=args.allow_websocket_origin, num_procs=args.num_procs,
-          warm=args.warm)
+          warm=args.warm, spares=args.spares)
 
 
 if __name__ == "__main__":

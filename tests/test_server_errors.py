@@ -1,7 +1,9 @@
 """What the server prints when things go wrong: one line for a closed tab, never a traceback."""
 
 import asyncio
+import json
 import logging
+from types import SimpleNamespace
 
 import pytest
 from tornado.iostream import StreamClosedError
@@ -82,3 +84,45 @@ def test_a_message_after_the_socket_closed_is_dropped_without_a_traceback():
         coroutine.send(None)
     assert done.value.value is None
     WSHandler.on_close(socket)  # the second close: nothing left to do
+
+
+def test_a_change_to_a_model_the_server_never_kept_is_dropped_without_a_traceback(caplog):
+    """CI, tabs playing and closing: the browser sent a change to a model that had been added
+    and removed within one frame's freeze of the document (so Bokeh never counted it as
+    "previously seen"), and the server logged ``UnknownReferenceError: can't resolve
+    reference`` with a traceback. The patch is dropped; a change to a live model still
+    applies."""
+    from bokeh.document import Document
+    from bokeh.models import Slider
+    from bokeh.protocol import Protocol
+    from bokeh.server.session import ServerSession
+    from tornado.ioloop import IOLoop
+
+    from landscape_app.app.errors import quiet_patches_for_unknown_models
+
+    quiet_patches_for_unknown_models()
+    quiet_patches_for_unknown_models()  # idempotent
+    doc = Document()
+    slider = Slider(start=0, end=10, value=1)
+    doc.add_root(slider)
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        session = ServerSession("s", doc, io_loop=IOLoop.current())
+        connection = SimpleNamespace(ok=lambda message: "ok")
+
+        def patch(model_id, value):
+            content = {"events": [{"kind": "ModelChanged", "model": {"id": model_id},
+                                   "attr": "value", "new": value}]}
+            message = Protocol().assemble(
+                json.dumps({"msgid": "1", "msgtype": "PATCH-DOC"}), "{}", json.dumps(content))
+            return loop.run_until_complete(session._handle_patch(message, connection))
+
+        with caplog.at_level(logging.DEBUG):
+            assert patch("p-never-here", 5) == "ok"
+            assert patch(slider.id, 7) == "ok"
+        assert slider.value == 7
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()

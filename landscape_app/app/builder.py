@@ -27,6 +27,7 @@ from panel.io.handlers import FunctionHandler
 from panel.io.resources import LOCAL_DIST
 from panel.io.state import set_curdoc, state
 
+from . import spares
 from .shell import PAGES, render
 
 log = logging.getLogger("landscape_app")
@@ -85,7 +86,9 @@ def build_page(slug: str, doc, title: str) -> None:
     """
     start = time.perf_counter()
     serve_styles_locally(doc)
-    with set_curdoc(doc):
+    # one recomputation of the document's model graph at the end, not one per plot (HoloViews
+    # freezes the document around each): about a quarter of the explorer's build
+    with set_curdoc(doc), doc.models.freeze():
         state._thread_id_[doc] = threading.get_ident()
         try:
             template = render(slug)
@@ -106,8 +109,28 @@ class PageHandler(FunctionHandler):
 
     async def on_session_created(self, session_context) -> None:
         doc = session_context._document
+        if spares.is_spare(doc):
+            return  # built ahead (``spares``)
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(BUILDER, build_page, self.slug, doc, self.title)
+        pool = spares.SPARES
+        if pool is not None:
+            pool.page_build_started()
+        try:
+            await loop.run_in_executor(BUILDER, build_page, self.slug, doc, self.title)
+        finally:
+            if pool is not None:
+                pool.page_build_ended()
+
+
+def spare_pages() -> spares.SparePages:
+    """A spare of every page, built on the builder thread (``spares``)."""
+    from ..views.common.playback import players_report
+
+    titles = {p.slug: f"landscape_app · {p.title}" for p in PAGES}
+    return spares.SparePages(
+        titles, build=lambda slug, doc: build_page(slug, doc, titles[slug]),
+        submit=lambda function: BUILDER.submit(function),
+        busy=lambda: players_report()["playing"] > 0)
 
 
 def applications() -> dict:

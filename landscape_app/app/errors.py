@@ -100,3 +100,34 @@ def quiet_messages_after_close() -> None:
 
     WSHandler._handle, WSHandler.on_close = _handle, _on_close
     WSHandler._landscape_quiet = True
+
+
+def quiet_patches_for_unknown_models() -> None:
+    """A tab's change to a model the server no longer has is dropped with one debug line.
+
+    Bokeh already drops such a patch when the model was once in the session's document
+    ("previously seen"), the usual result of a change on one side while the other removed it.
+    A model that was added and removed again within one freeze of the document (a frame of a
+    playing page groups its updates under one, ``views.common.playback.frozen_document``) was
+    sent to the browser but never entered the document's model set, so a change to it coming
+    back raised ``UnknownReferenceError`` with a traceback in the server's log (CI, tabs
+    playing and closing). Such a patch is as stale as a "previously seen" one. Idempotent.
+    """
+    from bokeh.core.serialization import UnknownReferenceError
+    from bokeh.server.session import ServerSession, _needs_document_lock
+
+    if getattr(ServerSession, "_landscape_quiet", False):
+        return
+    handle_patch = ServerSession._handle_patch.__wrapped__  # under Bokeh's document lock
+
+    @_needs_document_lock
+    def _handle_patch(self, message, connection):
+        try:
+            return handle_patch(self, message, connection)
+        except UnknownReferenceError as error:
+            log.debug("a tab's change to model %s, no longer on the server, was dropped",
+                      error.id)
+            return connection.ok(message)
+
+    ServerSession._handle_patch = _handle_patch
+    ServerSession._landscape_quiet = True

@@ -12,14 +12,16 @@ from tornado.web import RequestHandler, StaticFileHandler
 
 from ..warmup import warm_up
 from . import pages as _pages  # noqa: F401  (registers the pages)
-from .builder import applications, send_mathjax_only_for_math, serve_styles_locally
+from .builder import applications, send_mathjax_only_for_math, serve_styles_locally, spare_pages
 from .errors import (
     quiet_closed_tab_warnings,
     quiet_closed_tabs,
     quiet_messages_after_close,
+    quiet_patches_for_unknown_models,
     report_exception,
 )
 from .shell import PAGES, render
+from .spares import serve_spares
 from .threads import make_bokeh_validation_thread_local, use_session_executor
 
 #: how long a session lives with no tab connected: the time a tab has to connect once its
@@ -81,14 +83,26 @@ def log_story_error(error) -> None:
     logging.getLogger("landscape_app").warning("stories not loaded: %s", error)
 
 
+def serve_spares_of(server, pool):
+    """Hand ``pool``'s spare pages to ``server``'s plain requests (``spares``)."""
+    slugs = set(pool.slugs)
+    serve_spares(server, pool, lambda url: url.strip("/") if url.strip("/") in slugs else None)
+    return pool
+
+
 class HealthHandler(RequestHandler):
-    """GET /health: {"status": "ok", "pages": open pages, "playing": pages playing}."""
+    """GET /health: {"status": "ok", "pages": open pages, "playing": pages playing,
+    "spares": {"ready": pages built ahead, "handed_out": tabs given one}}."""
 
     def get(self):
         from ..views.common.playback import players_report
+        from . import spares
 
+        report = {"status": "ok", **players_report()}
+        if spares.SPARES is not None:
+            report["spares"] = spares.SPARES.report()
         self.set_header("Content-Type", "application/json")
-        self.write(json.dumps({"status": "ok", **players_report()}))
+        self.write(json.dumps(report))
 
 
 def prepare(num_procs=1, stream=sys.stderr) -> dict:
@@ -127,11 +141,13 @@ def import_page_libraries() -> float:
 
 
 def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket_origin=None,
-          start=True, num_procs=1, warm=True):
+          start=True, num_procs=1, warm=True, spares=True):
     """Serve the app; blocks until interrupted when ``start``.
 
-    ``warm``: compile the kernels before serving (see ``prepare``); ``num_procs``: worker
-    processes sharing the port (a bigger class; Linux and macOS).
+    ``warm``: compile the kernels before serving (see ``prepare``) and, in one process, build
+    the first page of the gallery ahead; ``num_procs``: worker processes sharing the port (a
+    bigger class; Linux and macOS); ``spares``: keep a page of each kind built ahead for the
+    next tab (``spares``).
     """
     if warm:
         prepare(num_procs)
@@ -145,6 +161,11 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
     # square pictures are sized by their frame (frame_width/frame_height) and Bokeh derives
     # the outer size; its "fixed sizing mode requires width and height" check predates that
     silence(FIXED_SIZING_MODE, True)
+    pool = spare_pages() if spares else None
+    if pool is not None and warm and num_procs == 1:
+        # before the address is announced: a fresh process builds its first page in about
+        # twice the time of later ones, which the first visitor would wait for
+        pool.fill(pool.slugs[:1])
     origins = allow_websocket_origin or [f"localhost:{port}", f"127.0.0.1:{port}"]
     from ..views.landing.page import GALLERY_FOLDER
     extra = {"num_procs": num_procs} if num_procs != 1 else {}
@@ -159,9 +180,12 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
         # session whose tab has not connected yet (a busy student's laptop) is kept a while
         check_unused_sessions_milliseconds=2000,
         unused_session_lifetime_milliseconds=UNUSED_SESSION_LIFETIME_MS)
+    if pool is not None:
+        serve_spares_of(server, pool)
     quiet_closed_tabs(server.io_loop.asyncio_loop)
     quiet_closed_tab_warnings()
     quiet_messages_after_close()
+    quiet_patches_for_unknown_models()
     if start:
         server.start()
         server.io_loop.start()

@@ -40,7 +40,7 @@ class BackgroundJob:
         self.button = button
         self.progress = pn.indicators.Progress(value=0, max=100, width=220, visible=False,
                                                margin=(12, 5))
-        self.cancel_button = pn.widgets.Button(label="Cancel", button_type="default",
+        self.cancel_button = pn.widgets.Button(label="Cancel", color="default",
                                                width=70, visible=False)
         self.cancel_button.on_click(lambda event: self.cancel())
         self.engine = pn.pane.HTML("", visible=False, margin=(0, 5),

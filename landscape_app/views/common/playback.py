@@ -24,7 +24,7 @@ PLAYERS: "weakref.WeakSet[Playback]" = weakref.WeakSet()
 
 def players_report() -> dict:
     """How many pages are open and how many of them are playing."""
-    players = list(PLAYERS)
+    players = [p for p in PLAYERS if p.in_a_session()]
     return {"pages": len(players), "playing": sum(1 for p in players if p.playing)}
 
 
@@ -193,7 +193,7 @@ class Playback(pn.viewable.Viewer):
         self._on_pause = on_pause or (lambda: None)
         self._callback = None
         self._closed = False
-        self._context = None
+        self._doc = None
         self._busy = threading.Lock()
         self.ack = FrameAck()
         self.play_button = pn.widgets.Button(label="Play", color="success", width=80)
@@ -216,10 +216,17 @@ class Playback(pn.viewable.Viewer):
         if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
             # to see a closed tab at once through Bokeh's server session (set on the context
             # only after the page is built): the session itself is destroyed only once unused
-            # for a while, and frames drawn meanwhile go to a closed socket
-            self._context = pn.state.curdoc.session_context
+            # for a while, and frames drawn meanwhile go to a closed socket. The context is
+            # looked up when needed: a page built ahead (``app/spares``) gets its session's
+            # context only when a tab takes it
+            self._doc = pn.state.curdoc
             PLAYERS.add(self)
             pn.state.on_session_destroyed(lambda context: self._session_destroyed())
+
+    def in_a_session(self) -> bool:
+        """Whether a tab's session holds this page (not a page built ahead for the next)."""
+        context = self._doc.session_context if self._doc is not None else None
+        return context is not None and not getattr(context, "spare", False)
 
     def _session_destroyed(self):
         self._closed = True
@@ -230,7 +237,8 @@ class Playback(pn.viewable.Viewer):
         """Whether the page's tab has gone (no websocket left on its session)."""
         if self._closed:
             return True
-        session = getattr(self._context, "_session", None)
+        context = self._doc.session_context if self._doc is not None else None
+        session = getattr(context, "_session", None)
         connections = getattr(session, "_subscribed_connections", None)
         if connections is not None and not any(_socket_open(c) for c in connections):
             self._closed = True
