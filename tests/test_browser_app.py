@@ -18,21 +18,15 @@ pytestmark = pytest.mark.browser
 STEP = re.compile(r"step (\d+)")
 
 
-#: BokehJS figures in the explorer once drawn: the landscape, then (deferred to the page's load)
-#: the trace and the two marginals
+#: BokehJS figures in the explorer once drawn: the landscape, the trace and the two marginals
 EXPLORER_FIGURES = 4
 _FIGURES_JS = """() => Array.from(Bokeh.documents[0]._all_models.values())
     .filter(m => m.type === 'Figure').length"""
 
 
 def open_page(page, url):
-    """Open the explorer and wait until it is drawn, deferred plots included.
-
-    A setting changed while the deferred plots are still arriving can race with them: BokehJS
-    then logs "reference pNNNN isn't known" (seen in CI on a loaded machine; an open defect
-    of issue 11, see the stop notes). These tests are about what a choice does once the page
-    is there, so they start from a drawn page.
-    """
+    """Open the explorer and wait until it is drawn, every figure included: these tests are
+    about what a choice does once the page is there, so they start from a drawn page."""
     page.goto(url)
     page.wait_for_selector("span.step-status", timeout=90_000)
     page.wait_for_function(

@@ -63,3 +63,15 @@ def test_pages_without_tex_are_sent_without_mathjax():
     with_tex = bundle_resources([HTML(text=r"$$E = -\tfrac12 v^\top T v$$")],
                                 Resources(mode="server"))
     assert "bokeh-mathjax" in " ".join(str(u) for u in with_tex.js_files)
+
+
+def test_the_explorer_is_built_whole_before_its_tab_connects():
+    """The trace and the marginals were deferred to the page's load: built then on the
+    server's event loop, they held up a first Play pressed as soon as the page showed
+    (``benchmarks/first_use.py``: 3.2 s to the first step, 0.7 s once they were there). Built
+    as the server builds a page (or a spare), all four figures are in the document."""
+    from bokeh.models import Plot
+
+    doc, _context = session_document()
+    build_page("explorer", doc, "t")
+    assert len([m for m in doc.models if isinstance(m, Plot)]) == 4

@@ -61,10 +61,11 @@ class DiagnosticsPanel:
             self.marginal_pipes[axis].send(marginals[axis])
 
     def plots(self):
-        """The trace and the two marginals, each drawn right after the page has loaded (the
-        landscape shows sooner)."""
-        def deferred(plot):
-            return pn.panel(lambda: pn.pane.HoloViews(plot), defer_load=True)
+        """The trace and the two marginals, built with the page.
 
-        return [deferred(self.trace), deferred(self.marginals["x"]),
-                deferred(self.marginals["y"])]
+        They used to be deferred to the page's load, which made the landscape show sooner but
+        then built them on the server's event loop (about a second a tab, in front of a first
+        Play pressed as soon as the page showed); the page is now usually built ahead
+        (``app/spares``), so they are too."""
+        return [pn.pane.HoloViews(self.trace), pn.pane.HoloViews(self.marginals["x"]),
+                pn.pane.HoloViews(self.marginals["y"])]
