@@ -51,7 +51,10 @@ def test_the_landing_page_lists_every_page_and_opens_each(page, app_url):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_lecture_mode_shows_the_projector_layout(page, app_url, slug):
-    """Large type, settings folded away, the story bar with its sentence; the toggle leaves."""
+    """Large type, settings folded away, the story bar with its sentence; every header link
+    and the toggle within a 1280-pixel projector (with eight pages the toggle was cut at the
+    right edge); the toggle leaves."""
+    page.set_viewport_size({"width": 1280, "height": 720})
     open_lecture(page, f"{app_url}/{slug}?lecture=1")
     size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
     assert size >= 20
@@ -63,10 +66,19 @@ def test_lecture_mode_shows_the_projector_layout(page, app_url, slug):
         # the scene may switch tab after the load: wait for that tab's card to show
         assert wait_for(lambda: page.locator('text="Settings" >> visible=true').count() > 0,
                         timeout=30)
-    page.get_by_role("button", name="Leave lecture mode").click()
+    toggle = page.get_by_role("button", name="Leave lecture mode")
+    box = toggle.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280, box
+    links = page.locator("#header a:visible, header a:visible")
+    assert all(b["x"] + b["width"] <= 1280 for b in
+               (links.nth(i).bounding_box() for i in range(links.count())) if b), "a link is cut"
+    toggle.click()
     page.wait_for_selector("canvas", timeout=90_000)
     assert wait_for(lambda: "lecture" not in query_of(page))
     assert page.locator(".story-caption").count() == 0
+    # out of lecture mode too (pages with a sidebar have its toggle in the header as well)
+    box = page.get_by_role("button", name="Lecture mode").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280, box
     assert page.console_errors == []
 
 

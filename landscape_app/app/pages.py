@@ -47,7 +47,8 @@ def control_page():
 
 
 @page("synaptic-sampling", "Synaptic sampling",
-      "Reward-based synaptic sampling, with and without CaMKII momentum, over many networks")
+      "Reward-based synaptic sampling, with and without CaMKII momentum, over many networks",
+      short="Synaptic")
 def synaptic_sampling_page():
     from ..views.synaptic_sampling.page import SynapticSampling
 

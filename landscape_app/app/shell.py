@@ -23,28 +23,31 @@ class Page:
     description: str = ""
     #: Panel extensions whose JavaScript the page needs (sent with the page's HTML)
     extensions: tuple = ()
+    #: the header's link in lecture mode, where the larger type leaves less room (default title)
+    short: str = ""
 
 
 PAGES: list[Page] = []
 
 
-def page(slug: str, title: str, description: str = "", extensions=()):
+def page(slug: str, title: str, description: str = "", extensions=(), short: str = ""):
     """Register a page function under /slug (pages appear in the navigation in this order)."""
     def register(build):
-        PAGES.append(Page(slug, title, build, description, tuple(extensions)))
+        PAGES.append(Page(slug, title, build, description, tuple(extensions), short))
         return build
     return register
 
 
 def navigation(current: str, lecture: bool = False) -> pn.Row:
     links = []
-    # lecture mode's larger type: smaller links and gaps, so that all seven and the toggle fit
-    # a 1280-pixel projector
-    spacing = "margin:0 7px;font-size:0.8em" if lecture else "margin:0 14px"
+    # lecture mode's larger type: smaller links and gaps (and short labels), so that every
+    # link and the toggle fit a 1280-pixel projector
+    spacing = "margin:0 7px;font-size:0.8em" if lecture else "margin:0 10px"
     for p in PAGES:
         style = "font-weight:bold;text-decoration:underline" if p.slug == current else ""
+        label = (p.short or p.title) if lecture else p.title
         links.append(f'<a href="./{p.slug}" style="color:white;{spacing};{style}" '
-                     f'title="{p.description}">{p.title}</a>')
+                     f'title="{p.description}">{label}</a>')
     from ..views.common.lecture import LectureToggle
 
     home = f'<a href="./" style="color:white;{spacing}" title="All pages">Home</a>'

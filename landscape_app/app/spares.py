@@ -93,9 +93,12 @@ class SparePages:
                 self._ready[slug] = self._build_spare(slug)
 
     def start(self, loop) -> None:
-        """Keep the spares filled from ``loop`` (the server's asyncio loop), when idle."""
+        """Keep the spares filled from ``loop`` (the server's asyncio loop), when idle: the
+        first ones once the server has been idle for ``IDLE_BEFORE_SPARE_S`` after its start
+        (a visitor opening a page at once would otherwise share the machine with them)."""
         self._loop = loop
-        self._schedule(0.0)
+        self._last_activity = time.monotonic()
+        self._schedule(IDLE_BEFORE_SPARE_S)
 
     def _schedule(self, delay: float) -> None:
         if self._loop is not None and self._timer is None:  # one timer: it looks again
