@@ -101,8 +101,15 @@ class SparePages:
         self._schedule(IDLE_BEFORE_SPARE_S)
 
     def _schedule(self, delay: float) -> None:
-        if self._loop is not None and self._timer is None:  # one timer: it looks again
-            self._timer = self._loop.call_later(delay, self._refill)
+        """Look again in ``delay`` seconds, or sooner if already asked to (one timer)."""
+        if self._loop is None:
+            return
+        when = self._loop.time() + delay
+        if self._timer is not None:
+            if self._timer.when() <= when:
+                return
+            self._timer.cancel()
+        self._timer = self._loop.call_at(when, self._refill)
 
     def _refill(self) -> None:
         self._timer = None
