@@ -3,6 +3,7 @@
 import asyncio
 import gc
 import json
+import threading
 import weakref
 
 import pytest
@@ -12,14 +13,49 @@ from landscape_app.app import spares
 from landscape_app.app.server import serve
 
 
-@pytest.fixture
-def server(monkeypatch):
-    monkeypatch.setattr(spares, "IDLE_BEFORE_SPARE_S", 1e6)  # no refill unless a test asks
+def in_own_loop(function):
+    """Run ``function()`` on a thread with an event loop of its own: an earlier test of the
+    suite may have left a loop running in the main thread."""
+    outcome = {}
+
+    def run():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=300)
+    assert not thread.is_alive(), "the scenario did not finish in 300 s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def new_server():
+    """A server on the calling thread's event loop, keeping a spare of the explorer only."""
     server = serve(port=0, start=False, warm=False)
     spares.SPARES.slugs = ["explorer"]  # the others' builds would only slow the tests
     server.start()
-    yield server
-    server.stop()
+    return server
+
+
+def with_server(scenario):
+    """Run ``scenario(server)`` on its own thread and loop, the server stopped after."""
+    def run():
+        server = new_server()
+        try:
+            return scenario(server)
+        finally:
+            server.stop()
+    return in_own_loop(run)
+
+
+@pytest.fixture(autouse=True)
+def no_refill_unless_asked(monkeypatch):
+    monkeypatch.setattr(spares, "IDLE_BEFORE_SPARE_S", 1e6)
 
 
 def _sessions(server, slug):
@@ -36,7 +72,11 @@ async def _health(server):
     return json.loads((await _get(server, "/health")).body)
 
 
-def test_a_plain_link_gets_the_spare_and_the_next_tab_its_own_page(server):
+def test_a_plain_link_gets_the_spare_and_the_next_tab_its_own_page():
+    with_server(_a_plain_link_gets_the_spare)
+
+
+def _a_plain_link_gets_the_spare(server):
     """The spare is handed to the first plain request: its session's document *is* the page
     built ahead (nothing left to build), its stand-in context is let go, and its player now
     answers for the real session. The next tab gets a page of its own, never the same one;
@@ -69,7 +109,11 @@ def test_a_plain_link_gets_the_spare_and_the_next_tab_its_own_page(server):
     assert stand_in() is None
 
 
-def test_a_link_with_settings_is_built_for_its_tab(server):
+def test_a_link_with_settings_is_built_for_its_tab():
+    with_server(_a_link_with_settings)
+
+
+def _a_link_with_settings(server):
     """``?method=…`` (or ``?lecture=1``) decides what is built: such a tab never gets the
     spare, which stays for the next plain link."""
     pool = spares.SPARES
@@ -85,10 +129,14 @@ def test_a_link_with_settings_is_built_for_its_tab(server):
     assert pool.handed_out == 0
 
 
-def test_a_taken_spare_is_built_again_when_the_server_is_idle(server, monkeypatch):
+def test_a_taken_spare_is_built_again_when_the_server_is_idle(monkeypatch):
+    monkeypatch.setattr(spares, "IDLE_BEFORE_SPARE_S", 0.0)
+    with_server(_a_taken_spare_is_built_again)
+
+
+def _a_taken_spare_is_built_again(server):
     """After a tab takes the spare, the builder makes a new one (here at once: the idle
     time is set to zero); a tab asking while it is being built waits for it and takes it."""
-    monkeypatch.setattr(spares, "IDLE_BEFORE_SPARE_S", 0.0)
     pool = spares.SPARES
     pool.fill(["explorer"])
 

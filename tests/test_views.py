@@ -89,8 +89,8 @@ def test_a_closed_tab_stops_playing_before_computing_or_drawing_a_frame():
     closing = []
     websocket = SimpleNamespace(is_closing=lambda: bool(closing))
     connection = SimpleNamespace(_socket=SimpleNamespace(ws_connection=websocket))
-    playback._context = SimpleNamespace(_session=SimpleNamespace(
-        _subscribed_connections=[connection]))
+    playback._doc = SimpleNamespace(session_context=SimpleNamespace(_session=SimpleNamespace(
+        _subscribed_connections=[connection])))
     playback.frame()
     assert len(frames) == 1 and len(draws) == 1
     closing.append(True)  # the browser's close has arrived; Bokeh still lists the connection
