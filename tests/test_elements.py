@@ -18,11 +18,29 @@ def test_contour_lines_follow_the_level_set_between_grid_points():
     energy = xx**2 + yy**2
     path = elements.contour_lines(xs, ys, energy, [0.55])
     vertices = np.concatenate([p.array()[:, :2] for p in path.split()])
+    vertices = vertices[np.isfinite(vertices).all(axis=1)]
     assert len(vertices) > 40
     np.testing.assert_allclose((vertices**2).sum(axis=1), 0.55, atol=0.003)
     # vertices between grid points, not on them (a staircase has only grid coordinates)
     off_grid = np.abs(vertices * 10 - np.round(vertices * 10)) > 1e-6
     assert off_grid.any(axis=1).mean() > 0.9
+
+
+def test_contour_lines_are_one_path_broken_at_nan_between_lines():
+    """Every line of every level, in one path with a NaN row between lines: HoloViews built
+    a Dataset per line on each redraw (0.1-0.4 s a landscape). Two levels of r² on a square
+    cut by the window's edge give four separate arcs at r² = 1.5 and one circle at 0.5."""
+    xs = ys = np.linspace(-1, 1, 41)
+    xx, yy = np.meshgrid(xs, ys)
+    path = elements.contour_lines(xs, ys, xx**2 + yy**2, [0.5, 1.5])
+    (line,) = path.split()
+    points = line.array()[:, :2]
+    gaps = np.isnan(points).all(axis=1)
+    assert gaps.sum() == 4  # five lines
+    assert not gaps[0] and not gaps[-1] and not (gaps[1:] & gaps[:-1]).any()
+    radii = (points[~gaps] ** 2).sum(axis=1)
+    assert np.isclose(radii, 0.5, atol=0.01).sum() > 20
+    assert np.isclose(radii, 1.5, atol=0.01).sum() > 20
 
 
 def test_the_energy_image_keeps_every_value():

@@ -103,10 +103,12 @@ def test_a_closed_tab_stops_playing_before_computing_or_drawing_a_frame():
 def test_a_playing_page_waits_for_the_browser_to_draw_the_last_frame(monkeypatch):
     """Frames sent faster than the browser drew them queued up in the page, and a click
     waited behind them (Next ▶ on a playing lecture: 4–14 s). A tick now computes a frame only
-    once the browser has acknowledged the last one, or ``ACK_TIMEOUT_S`` later; a page whose
-    browser never answered (a notebook without the component) is not held back."""
+    while fewer than ``FRAMES_IN_FLIGHT`` (2) frames sent are not yet drawn, or
+    ``ACK_TIMEOUT_S`` after the last; a page whose browser never answered (a notebook without
+    the component) is not held back."""
     from landscape_app.views.common import playback as playback_module
 
+    assert playback_module.FRAMES_IN_FLIGHT == 2
     frames = []
     playback = Playback(on_frame=lambda n: frames.append(n) or (lambda: None),
                         on_reset=lambda: None)
@@ -115,20 +117,50 @@ def test_a_playing_page_waits_for_the_browser_to_draw_the_last_frame(monkeypatch
     playback._tick()
     assert len(frames) == 2 and playback.ack.sent == 2  # no answer yet: not held back
     playback.ack.drawn = 2  # the browser drew frame 2
+    playback._tick()  # frame 3 sent while nothing is in flight
+    playback._tick()  # frame 4 while the browser draws frame 3
+    assert len(frames) == 4 and playback.ack.sent == 4
     playback._tick()
-    assert len(frames) == 3 and playback.ack.sent == 3
     playback._tick()
-    playback._tick()
-    assert len(frames) == 3  # waiting for frame 3 to be drawn
+    assert len(frames) == 4  # frames 3 and 4 in flight: wait
     playback.ack.drawn = 3
     playback._tick()
-    assert len(frames) == 4
+    assert len(frames) == 5
+    playback._tick()
+    assert len(frames) == 5  # 4 and 5 in flight
     clock = [playback.ack._sent_at + playback_module.ACK_TIMEOUT_S + 0.01]
     monkeypatch.setattr(playback_module.time, "monotonic", lambda: clock[0])
     playback._tick()
-    assert len(frames) == 5  # an answer lost (or a background tab): go on after the timeout
+    assert len(frames) == 6  # an answer lost (or a background tab): go on after the timeout
     playback.step_button.clicks += 1  # Step is the user's own: never held back
-    assert len(frames) == 6
+    assert len(frames) == 7
+
+
+def test_a_playing_page_writes_its_step_counter_twice_a_second(monkeypatch):
+    """Each new text in the page makes BokehJS lay the whole page out again (25-30 ms without
+    a GPU), and "step N" changed every frame. While playing it is written at most every
+    ``STATUS_PERIOD_S``; paused, at once; and the last step shows as soon as playing stops."""
+    from landscape_app.views.common import playback as playback_module
+
+    clock = [100.0]
+    monkeypatch.setattr(playback_module.time, "monotonic", lambda: clock[0])
+    playback = Playback(on_frame=lambda n: None, on_reset=lambda: None)
+    writes = []
+    playback.status.param.watch(lambda event: writes.append(event.new), "value")
+    playback.step = 5  # paused: at once
+    assert len(writes) == 1 and "step 5" in writes[-1]
+    playback.playing = True
+    for step in range(6, 30):  # 24 frames in 0.24 s
+        clock[0] += 0.01
+        playback.step = step
+    assert len(writes) == 1
+    clock[0] += playback_module.STATUS_PERIOD_S
+    playback.step = 30
+    assert len(writes) == 2 and "step 30" in writes[-1]
+    clock[0] += 0.01
+    playback.step = 31
+    playback.pause()
+    assert len(writes) == 3 and "step 31" in writes[-1]
 
 
 def test_exports():

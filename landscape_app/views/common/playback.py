@@ -8,6 +8,7 @@ and pauses playback instead of reaching the console.
 import contextlib
 import functools
 import logging
+import os
 import threading
 import time
 import traceback
@@ -27,6 +28,11 @@ def players_report() -> dict:
     players = [p for p in PLAYERS if p.in_a_session()]
     return {"pages": len(players), "playing": sum(1 for p in players if p.playing)}
 
+
+#: seconds between writes of "step N" while playing. A new text in the page makes BokehJS lay
+#: out the whole page again (25-30 ms in a browser without a GPU), and the page waits for the
+#: browser's word that it drew a frame before it sends the next (``FrameAck``)
+STATUS_PERIOD_S = 0.5
 
 #: milliseconds between frames: the page can follow 25 frames per second; each frame carries
 #: ``speed`` sampler steps
@@ -111,6 +117,12 @@ def _socket_open(connection) -> bool:
     return ws is not None and not ws.is_closing()
 
 
+#: frames a playing page may have sent that the browser has not yet drawn: with one, the
+#: server computed a frame only once the browser had drawn the last, and each waited for the
+#: other (3.7 frames a second on /explorer here); with two, the next frame is computed and
+#: sent while the browser paints, and the page stays at most one frame behind
+FRAMES_IN_FLIGHT = int(os.environ.get("LANDSCAPE_APP_FRAMES_IN_FLIGHT", "2"))
+
 #: how long a playing page waits for the browser to say it drew a frame before it sends the
 #: next anyway (a lost acknowledgement; a background tab, where the browser does not paint)
 ACK_TIMEOUT_S = 1.0
@@ -162,9 +174,10 @@ class FrameAck(pn.viewable.Viewer):
         self._sent.value += 1
 
     def waiting(self) -> bool:
-        """Whether the browser is still drawing the last frame sent. A page that has never
-        answered (no browser, or one that has not loaded the page) is never waited on."""
-        return (0 < self.drawn < self.sent
+        """Whether the browser is still drawing ``FRAMES_IN_FLIGHT`` frames sent. A page that
+        has never answered (no browser, or one that has not loaded the page) is never waited
+        on."""
+        return (0 < self.drawn <= self.sent - FRAMES_IN_FLIGHT
                 and time.monotonic() - self._sent_at < ACK_TIMEOUT_S)
 
     def __panel__(self):
@@ -210,6 +223,7 @@ class Playback(pn.viewable.Viewer):
         self.status = text_pane(self._status_html(), margin=(8, 10))
         self.alert = MessageBox(margin=(4, 10))
         self._kind = "warning"
+        self._status_at = 0.0
         self._register_cleanup()
 
     def _register_cleanup(self):
@@ -248,8 +262,11 @@ class Playback(pn.viewable.Viewer):
         return f'<span class="step-status" style="font-size:1.1em">step {self.step}</span>'
 
     @param.depends("step", watch=True)
-    def _update_status(self):
-        self.status.value = self._status_html()
+    def _update_status(self, force=False):
+        now = time.monotonic()
+        if force or not self.playing or now - self._status_at >= STATUS_PERIOD_S:
+            self._status_at = now
+            self.status.value = self._status_html()
 
     @param.depends("frame_rate", watch=True)
     def _new_rate(self):
@@ -282,6 +299,8 @@ class Playback(pn.viewable.Viewer):
         if callback is not None:
             callback.stop()
         self.playing = False
+        if self.status.value != self._status_html():  # the last step, held back while playing
+            self._update_status(force=True)
 
     def frame(self):
         """One frame: ``speed`` steps, then a redraw.
@@ -305,8 +324,11 @@ class Playback(pn.viewable.Viewer):
         def finish():
             try:
                 if draw is not None and not self._tab_closed():
-                    draw()
-                    self.ack.mark_sent()
+                    # the frame and its number in one message: apart, the browser handled two
+                    # messages a frame, and the second's answer waited behind the first
+                    with pn.io.hold():
+                        draw()
+                        self.ack.mark_sent()
             except Exception as error:
                 self._fail(error)
             finally:

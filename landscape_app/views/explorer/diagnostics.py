@@ -6,11 +6,9 @@ draws it.
 
 import math
 
-import holoviews as hv
-import panel as pn
-
 from ..common import charts
-from ..common.widgets import format_number, text_pane
+from ..common.live_chart import LiveChart
+from ..common.widgets import format_number, plot_pane, text_pane
 
 
 class DiagnosticsPanel:
@@ -19,24 +17,25 @@ class DiagnosticsPanel:
     def __init__(self, experiment):
         self.experiment = experiment
         self.numbers = text_pane("", min_width=300)
-        self.trace_pipe = hv.streams.Pipe(data={})
-        self.trace = hv.DynamicMap(charts.energy_trace, streams=[self.trace_pipe]).opts(
-            width=420, height=230, title="Energy over chains", xlabel="step", ylabel="E",
-            framewise=True)
-        self.marginal_pipes = {a: hv.streams.Pipe(data=None) for a in "xy"}
-        self.marginals = {
-            axis: hv.DynamicMap(lambda data, axis=axis: charts.marginal(axis, *data),
-                                streams=[self.marginal_pipes[axis]]).opts(
-                width=440, height=230, title=f"Marginal of {axis}: chains vs exact",
-                framewise=True)
+        # written straight into their data sources while playing (``LiveChart``)
+        self.trace_chart = LiveChart(
+            charts.energy_trace, {}, width=420, height=230, title="Energy over chains",
+            xlabel="step", ylabel="E", framewise=True)
+        self.trace = self.trace_chart.dmap
+        self.marginal_charts = {
+            axis: LiveChart(lambda data, axis=axis: charts.marginal(axis, *data), None,
+                            width=440, height=230, title=f"Marginal of {axis}: chains vs exact",
+                            framewise=True)
             for axis in "xy"}
+        self.marginals = {axis: chart.dmap for axis, chart in self.marginal_charts.items()}
         self.send_marginals()
 
-    def send(self):
-        """Draw the experiment's current numbers, trace and marginals."""
+    def send(self, live=False):
+        """Draw the experiment's current numbers, trace and marginals (``live``: a frame of a
+        playing page, written into the charts' data sources)."""
         exp = self.experiment
-        self.trace_pipe.send(exp.trace.as_dict())
-        self.send_marginals()
+        self.trace_chart.send(exp.trace.as_dict(), live=live)
+        self.send_marginals(live=live)
         s = exp.summary()
         rows = [
             ("Sampler", exp.method),
@@ -55,10 +54,10 @@ class DiagnosticsPanel:
                        for k, v in rows)
         self.numbers.value = f"<table style='width:100%'>{body}</table>"
 
-    def send_marginals(self):
+    def send_marginals(self, live=False):
         marginals = self.experiment.marginals()
         for axis in "xy":
-            self.marginal_pipes[axis].send(marginals[axis])
+            self.marginal_charts[axis].send(marginals[axis], live=live)
 
     def plots(self):
         """The trace and the two marginals, built with the page.
@@ -67,5 +66,7 @@ class DiagnosticsPanel:
         then built them on the server's event loop (about a second a tab, in front of a first
         Play pressed as soon as the page showed); the page is now usually built ahead
         (``app/spares``), so they are too."""
-        return [pn.pane.HoloViews(self.trace), pn.pane.HoloViews(self.marginals["x"]),
-                pn.pane.HoloViews(self.marginals["y"])]
+        # axes of their own: linked by Panel, the two marginals shared one "probability"
+        # axis, and the x marginal's exact peak was cut at the y marginal's top
+        return [plot_pane(self.trace), plot_pane(self.marginals["x"]),
+                plot_pane(self.marginals["y"])]

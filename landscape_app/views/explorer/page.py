@@ -262,13 +262,13 @@ class Explorer(pn.viewable.Viewer):
     @drawn_by_the_document_owner
     def redraw(self, diagnostics=True, live=False):
         """Push the current state to every plot, as one document update."""
-        # live frames only write data sources; a freeze (and the model walk Bokeh does when it
-        # ends) is needed only around HoloViews updates
-        with frozen_document(enabled=diagnostics or not live), pn.io.hold():
+        # live frames only write data sources, the diagnostics' too (``LiveChart``); a freeze
+        # (and the model walk Bokeh does when it ends) is needed only around HoloViews updates
+        with frozen_document(enabled=not live), pn.io.hold():
             self.plot.push(live=live)
             self.playback.step = self.experiment.steps_done
             if diagnostics:
-                self.diagnostics.send()
+                self.diagnostics.send(live=live)
 
     # -- exports ---------------------------------------------------------------------------------
     def _title(self):
