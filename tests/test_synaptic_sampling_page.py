@@ -95,3 +95,34 @@ def test_while_annealing_the_landscape_shows_the_target_at_the_current_temperatu
     assert now < 0.2
     assert now / 1.25 <= view.pipes["background"].data <= now * 1.25
     view.stop()
+
+
+def test_the_tau_g_sweep_runs_from_the_page_and_draws_both_charts():
+    """"Sweep τ_g" runs the page's networks (its gain, T, seed) at each τ_g on Dask in the
+    background, then draws the fraction there and the median time against τ_g, both ways,
+    with plain sampling dashed; before it, each chart says what the button does."""
+    import bokeh.models as bm
+
+    page = SynapticSampling(n_networks=40, seed=2)
+    doc = Document()
+    pn.state.curdoc = doc
+    root = pn.panel(page).get_root(doc)
+    view = page.tau_sweep
+    texts = [r.data_source.data.get("text") for r in root.select({"type": bm.GlyphRenderer})
+             if isinstance(r.glyph, bm.Text)]
+    assert sum("Sweep τ_g" in str(t) for t in texts) == 2
+    view.settings.param.update(networks=30, ticks=2000)
+    view.start()
+    assert view.run_button.disabled
+    view.job.join(timeout=180)
+    assert view.message.text.startswith("Done in"), view.message.text
+    sweep = view.result
+    assert sweep.n_networks == 30 and sweep.n_ticks == 2000
+    assert sweep.reached["same gain"][0] == sweep.plain_reached  # τ_g = 1: plain exactly
+    assert "plain sampling:" in view.summary.value and "same c_g" in view.summary.value
+    lines = [r for r in root.select({"type": bm.GlyphRenderer}) if isinstance(r.glyph, bm.Line)
+             and "reached" in r.data_source.data]
+    assert any(np.allclose(r.data_source.data["reached"], sweep.reached["same c_g"])
+               for r in lines)
+    page.stop()
+    pn.state.curdoc = None

@@ -13,6 +13,7 @@ from ...synaptic_sampling import theory
 from ..common.playback import drawn_by_the_document_owner, frozen_document
 from ..common.played_page import PlayedPage
 from ..common.widgets import plot_pane, text_pane
+from .tau_sweep import TauSweepView
 
 COLORS = {"plain": "#1f77b4", "CaMKII": "#d62728"}
 GRID = 161
@@ -36,6 +37,7 @@ class SynapticSampling(PlayedPage):
         self.rewards = hv.DynamicMap(self._bands, streams=[self.pipes["bands"]])
         self.histogram = hv.DynamicMap(self._times, streams=[self.pipes["times"]])
         self.close_up = hv.DynamicMap(self._close_up, streams=[self.pipes["close_up"]])
+        self.tau_sweep = TauSweepView(self.session, px=self._px)
         self.start(sync_url)
 
     # -- plots ------------------------------------------------------------------------------
@@ -211,4 +213,8 @@ class SynapticSampling(PlayedPage):
             sizing_mode="stretch_width")
         right = pn.Column(plot_pane(self.rewards), plot_pane(self.histogram))
         return pn.Column(intro, self.playback, pn.Row(plot_pane(self.landscape), right),
-                         plot_pane(self.close_up), sizing_mode="stretch_width")
+                         plot_pane(self.close_up), self.tau_sweep, sizing_mode="stretch_width")
+
+    def stop(self):
+        super().stop()
+        self.tau_sweep.job.cancel()
