@@ -50,15 +50,38 @@ def test_a_live_frame_draws_what_a_full_update_draws():
     edges = np.linspace(-2, 2, 21)
     exact = np.exp(-0.5 * ((edges[1:] + edges[:-1]) / 2) ** 2)
     exact /= exact.sum()
+    def histograms(data):  # /synaptic-sampling's times to reward: bars on zero, framewise
+        return hv.Overlay([hv.Histogram(np.histogram(values, bins=np.linspace(0, 50, 11)),
+                                        label=name).opts(framewise=True)
+                           for name, values in data.items()])
+
+    def level(data):  # a band with a dashed level line (no data source), framewise
+        x = np.arange(len(data))
+        return hv.Overlay([hv.Area((x, data, data + 1), "t", ["R", "R2"]).opts(framewise=True),
+                           hv.Curve((x, data + 0.5), "t", "R").opts(framewise=True),
+                           hv.HLine(2.0)])
+
+    rng = np.random.default_rng(1)
     cases = [(charts.energy_trace, _trace(5), _trace(40), {}),
              (lambda data: charts.marginal("x", *data), (edges, np.full(20, 0.05), exact),
-              (edges, exact * 1.7, exact), {})]
+              (edges, exact * 1.7, exact), {}),
+             (histograms, {"a": rng.uniform(0, 50, 30), "b": rng.uniform(0, 20, 30)},
+              {"a": rng.uniform(0, 50, 90), "b": rng.uniform(10, 40, 90)}, {}),
+             (level, np.linspace(0, 1, 5), np.linspace(1, 4, 30), {})]
     for callback, first, later, opts in cases:
         full, live = (LiveChart(callback, first, framewise=True, **opts) for _ in "ab")
         full_figure, live_figure = _render(full), _render(live)
         full.send(later)
         assert live._write(later), "the live frame fell back to a full update"
         _assert_same(_drawn(live_figure), _drawn(full_figure))
+
+
+def test_a_moved_level_line_takes_the_full_update():
+    chart = LiveChart(lambda data: hv.Curve(([0, 1], [0, 1])) * hv.HLine(data), 0.5,
+                      framewise=True)
+    _render(chart)
+    assert chart._write(0.5)
+    assert not chart._write(0.7)  # the line has no data source to write
 
 
 def test_a_frame_of_other_layers_takes_the_full_update():

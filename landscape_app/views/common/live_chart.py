@@ -11,7 +11,8 @@ writes them directly:
 2. each layer's own HoloViews plot turns it into columns (``get_data``: the columns HoloViews
    itself would write), which go into that layer's data source;
 3. the axes get the frame's ranges: the ``xlim``/``ylim`` options where set, else the data's
-   extent padded by a tenth of its span on each side (HoloViews' default ``padding``).
+   extent padded as the plot's ``padding`` says (a tenth of the span by default; none below
+   bars standing on zero).
 
 A few milliseconds a chart. Anything else (a first draw, another set of layers, a log axis,
 an element whose plot cannot say its columns) takes HoloViews' full update, as does every
@@ -66,14 +67,22 @@ class LiveChart:
                     return False
                 for key, layer in frame_layers.items():
                     subplot = subplots[key]
+                    if isinstance(layer, ANNOTATIONS):
+                        # a level line or a span is a Bokeh annotation, not data: unchanged
+                        # since the last full update it needs nothing, moved it needs one
+                        if _same_annotation(layer, subplot.current_frame):
+                            continue
+                        return False
                     source = subplot.handles.get("source")
                     if source is None:
                         return False
-                    style = dict(subplot.lookup_options(layer, "style")[subplot.cyclic_index])
-                    columns = subplot.get_data(layer, {}, style)[0]
-                    writes.append((source, {k: np.asarray(v) for k, v in columns.items()}))
+                    writes.append((source, layer_columns(subplot, layer)))
                 figure = plot.handles.get("plot")
-                ranges = frame_ranges(list(frame_layers.values()))
+                drawn = [key for key, layer in frame_layers.items()
+                         if not isinstance(layer, ANNOTATIONS)]
+                ranges = frame_ranges([frame_layers[key] for key in drawn],
+                                      [getattr(subplots[key], "padding", PADDING)
+                                       for key in drawn])
                 writes.append((figure, ranges))
         except Exception:  # HoloViews' internals differ from what this expects: full update
             return False
@@ -88,6 +97,60 @@ class LiveChart:
         return True
 
 
+class LiveLayers:
+    """Layers of a figure drawn by someone else's overlay (the dots over a landscape image),
+    written into their data sources on live frames: ``hook(name)`` goes into each layer's
+    ``.opts(hooks=...)`` and remembers its plot; ``write({name: element})`` writes them all,
+    or returns False (and writes nothing) where one cannot be written."""
+
+    def __init__(self):
+        self._plots: dict[str, list] = {}
+
+    def hook(self, name):
+        return weak_hook(self._capture, name)
+
+    def _capture(self, name, plot, element):
+        refs = [ref for ref in self._plots.get(name, []) if ref() is not None]
+        if all(ref() is not plot for ref in refs):
+            refs.append(weakref.ref(plot))
+        self._plots[name] = refs
+
+    def write(self, elements: dict) -> bool:
+        writes = []
+        try:
+            for name, element in elements.items():
+                plots = [p for p in (ref() for ref in self._plots.get(name, [])) if p is not None]
+                if not plots:
+                    return False
+                for plot in plots:
+                    source = plot.handles.get("source")
+                    if source is None:
+                        return False
+                    writes.append((source, layer_columns(plot, element)))
+        except Exception:  # HoloViews' internals differ from what this expects
+            return False
+        for source, columns in writes:
+            source.data = columns
+        return True
+
+
+def layer_columns(plot, layer) -> dict:
+    """The columns HoloViews' ``plot`` of one element would write for ``layer``."""
+    style = dict(plot.lookup_options(layer, "style")[plot.cyclic_index])
+    columns = plot.get_data(layer, {}, style)[0]
+    return {k: np.asarray(v) for k, v in columns.items()}
+
+
+#: layers HoloViews draws as Bokeh annotations (a Span, a BoxAnnotation), not from data
+ANNOTATIONS = (hv.HLine, hv.VLine, hv.HSpan, hv.VSpan)
+
+
+def _same_annotation(layer, drawn) -> bool:
+    return (isinstance(layer, ANNOTATIONS) and type(drawn) is type(layer)
+            and np.array_equal(np.asarray(layer.data, dtype=float),
+                               np.asarray(drawn.data, dtype=float), equal_nan=True))
+
+
 def _limits(layer, name):
     options = hv.Store.lookup_options("bokeh", layer, "plot").kwargs
     lim = options.get(name)
@@ -96,31 +159,51 @@ def _limits(layer, name):
     return float(lim[0]), float(lim[1])
 
 
-def _extent(layers, dims_of):
-    values = []
-    for layer in layers:
-        for dim in dims_of(layer):
-            low, high = layer.range(dim)
-            values += [v for v in (low, high) if v is not None and np.isfinite(v)]
+def _paddings(padding, axis) -> tuple[float, float]:
+    """(below, above) fractions of HoloViews' ``padding`` option for ``axis``: a number, an
+    (x, y) pair, or ((x0, x1), (y0, y1))."""
+    if isinstance(padding, int | float):
+        return float(padding), float(padding)
+    part = padding[0 if axis == "x" else 1]
+    if isinstance(part, int | float):
+        return float(part), float(part)
+    return float(part[0]), float(part[1])
+
+
+def _extent(layer, dims_of, axis, padding):
+    """A layer's padded extent along ``axis`` (HoloViews pads each layer with its own plot's
+    ``padding`` and draws the union)."""
+    values = [0.0] if axis == "y" and isinstance(layer, hv.Histogram) else []  # bars on zero
+    for dim in dims_of(layer):
+        low, high = layer.range(dim)
+        values += [v for v in (low, high) if v is not None and np.isfinite(v)]
     if not values:
         return None
     low, high = float(min(values)), float(max(values))
     if not high > low:
         return None
-    pad = PADDING * (high - low)
-    return low - pad, high + pad
+    below, above = _paddings(padding, axis)
+    span = high - low
+    # no padding below bars standing on zero
+    bars = axis == "y" and isinstance(layer, hv.Histogram) and low == 0
+    return (low if bars else low - below * span), high + above * span
 
 
-def frame_ranges(layers) -> dict:
+def frame_ranges(layers, paddings=None) -> dict:
     """{'x': (start, end), 'y': (start, end)} of a frame of ``layers``, as HoloViews would
-    set them for a framewise plot (axes without a finite range are left out)."""
+    set them for a framewise plot whose layers have those ``paddings`` (default: a tenth of
+    the span; axes without a finite range are left out)."""
+    paddings = [PADDING] * len(layers) if paddings is None else paddings
     ranges = {}
     for axis, dims_of in (("x", lambda layer: layer.kdims[:1]),
                           ("y", lambda layer: layer.vdims[:2] if isinstance(layer, hv.Area)
                            else layer.vdims[:1])):
         lims = [lim for lim in (_limits(layer, f"{axis}lim") for layer in layers) if lim]
-        span = (min(low for low, _ in lims), max(high for _, high in lims)) if lims \
-            else _extent(layers, dims_of)
-        if span is not None:
-            ranges[axis] = span
+        if lims:
+            ranges[axis] = (min(low for low, _ in lims), max(high for _, high in lims))
+            continue
+        extents = [e for e in (_extent(layer, dims_of, axis, padding)
+                               for layer, padding in zip(layers, paddings, strict=True)) if e]
+        if extents:
+            ranges[axis] = (min(low for low, _ in extents), max(high for _, high in extents))
     return ranges

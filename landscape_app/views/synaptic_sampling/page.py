@@ -3,6 +3,7 @@ networks at once on the two-pathway task (docs/synaptic_sampling.md)."""
 
 import html
 import math
+from functools import partial
 
 import holoviews as hv
 import numpy as np
@@ -10,12 +11,24 @@ import panel as pn
 
 from ...page_models.synaptic_sampling.session import POPULATIONS, SETTINGS, SynapticSamplingSession
 from ...synaptic_sampling import theory
+from ..common.live_chart import LiveChart, LiveLayers
 from ..common.playback import drawn_by_the_document_owner, frozen_document
 from ..common.played_page import PlayedPage
 from ..common.widgets import plot_pane, text_pane
 from .tau_sweep import TauSweepView
 
 COLORS = {"plain": "#1f77b4", "CaMKII": "#d62728"}
+#: the close-up's plots: curves ((key, label, colour)), their axis, title, level lines
+CLOSE_UP = {
+    "theta": ([("theta_a", "θ_A", "#2ca02c"), ("theta_b", "θ_B", "#9467bd")], "θ",
+              "one CaMKII network: θ (≤ 0 retracted)", (0.0,)),
+    "weights": ([("w_a", "w_A", "#2ca02c"), ("w_b", "w_B", "#9467bd")], "w",
+                "its weights w", ()),
+    "traces": ([("g_a", "g_A", "#2ca02c"), ("g_b", "g_B", "#9467bd"),
+                ("e_a", "e_A", "#98df8a"), ("e_b", "e_B", "#c5b0d5")], "trace",
+               "its CaMKII trace g, eligibility e", ()),
+    "spikes": None,
+}
 GRID = 161
 
 
@@ -28,15 +41,18 @@ class SynapticSampling(PlayedPage):
 
     def __init__(self, sync_url=False, **settings):
         super().__init__(SynapticSamplingSession(**settings), "Speed (ticks per frame)", 100)
-        self.pipes = {name: hv.streams.Pipe(data=None) for name in
-                      ("background", "positions", "bands", "times", "close_up")}
+        self.pipes = {name: hv.streams.Pipe(data=None) for name in ("background", "positions")}
+        self.live_points = LiveLayers()
         self._background_key = None
         self.background = hv.DynamicMap(self._background, streams=[self.pipes["background"]])
         self.landscape = self.background * hv.DynamicMap(self._positions,
                                                          streams=[self.pipes["positions"]])
-        self.rewards = hv.DynamicMap(self._bands, streams=[self.pipes["bands"]])
-        self.histogram = hv.DynamicMap(self._times, streams=[self.pipes["times"]])
-        self.close_up = hv.DynamicMap(self._close_up, streams=[self.pipes["close_up"]])
+        # written straight into their data sources while playing (``LiveChart``)
+        self.charts = {"bands": LiveChart(self._bands), "times": LiveChart(self._times)}
+        self.charts.update({name: LiveChart(partial(self._close_up_panel, name))
+                            for name in CLOSE_UP})
+        self.rewards = self.charts["bands"].dmap
+        self.histogram = self.charts["times"].dmap
         self.tau_sweep = TauSweepView(self.session, px=self._px)
         self.start(sync_url)
 
@@ -49,7 +65,7 @@ class SynapticSampling(PlayedPage):
             axis, values = theory.log_target(model, GRID, temperature=temperature)
             values = values - values.max()
             label, clim = "log p*", (max(float(values.min()), -40.0), 0.0)
-            title = f"log p* of plain sampling at T = {temperature:.2g}, and the networks"
+            title = f"target log p* at T = {temperature:.2g}, and the networks"
         else:  # T = 0: no density, the reward itself
             axis, values = theory.reward_grid(model, GRID)
             label, clim = "R", (0.0, 1.0)
@@ -70,15 +86,16 @@ class SynapticSampling(PlayedPage):
         return image * contours * retracted * marks
 
     def _positions(self, data):
-        layers = []
-        for name in POPULATIONS:
-            points = data[name] if data else np.empty((0, 2))
-            # plain as rings over CaMKII's dots: both start from the same θ(0) (one seed)
-            style = (dict(fill_alpha=0.0, size=self._px(7), line_width=1.2)
-                     if name == "plain" else dict(size=self._px(4), alpha=0.8, line_width=0))
-            layers.append(hv.Points(points, ["θ_A", "θ_B"], label=name).opts(
-                color=COLORS[name], **style))
-        return hv.Overlay(layers).opts(legend_position="bottom_right")
+        return hv.Overlay([self._points(name, data) for name in POPULATIONS]).opts(
+            legend_position="bottom_right")
+
+    def _points(self, name, data):
+        points = data[name] if data else np.empty((0, 2))
+        # plain as rings over CaMKII's dots: both start from the same θ(0) (one seed)
+        style = (dict(fill_alpha=0.0, size=self._px(7), line_width=1.2)
+                 if name == "plain" else dict(size=self._px(4), alpha=0.8, line_width=0))
+        return hv.Points(points, ["θ_A", "θ_B"], label=name).opts(
+            color=COLORS[name], hooks=[self.live_points.hook(name)], **style)
 
     def _bands(self, data):
         layers = []
@@ -111,62 +128,57 @@ class SynapticSampling(PlayedPage):
         return hv.Overlay(layers).opts(width=self._px(390), height=self._px(225), show_legend=False,
                                        title="time to the reward level (dashed)")
 
-    def _close_up(self, data):
+    def _close_up_panel(self, name, data):
+        """One of the close-up's four plots (``CLOSE_UP``) of the CaMKII network 0."""
         tick = np.array(data["tick"]) if data else np.zeros(1)
         xlim = (float(tick[0]), float(max(tick[-1], tick[0] + 1)))
-
-        def panel(keys, dim, title, extra=()):
-            """Curves of ``keys`` ((key, label, colour)) with limits from their data: each
-            frame sets them (a layout's ranges do not follow its curves by themselves)."""
-            curves, values = [], []
-            for key, label, color in keys:
-                v = np.array(data[key]) if data else np.zeros(1)
-                values.append(v)
-                curves.append(hv.Curve((tick, v), "tick", dim, label=label).opts(
-                    color=color, line_width=2))
-            stacked = np.concatenate(values + [np.asarray(extra, dtype=float)])
-            lo, hi = float(stacked.min()), float(stacked.max())
-            pad = 0.08 * (hi - lo) if hi > lo else 0.5
-            overlay = hv.Overlay(curves + [hv.HLine(v).opts(color="#888888",
-                                                            line_dash="dotted")
-                                           for v in extra])
-            return overlay.opts(hv.opts.Curve(xlim=xlim, ylim=(lo - pad, hi + pad),
-                                              framewise=True),
-                                hv.opts.Overlay(width=self._px(445), height=self._px(190),
-                                                title=title, legend_position="right",
-                                                framewise=True))
-
-        theta = panel([("theta_a", "θ_A", "#2ca02c"), ("theta_b", "θ_B", "#9467bd")], "θ",
-                      "one CaMKII network: θ (≤ 0 retracted)", extra=(0.0,))
-        weights = panel([("w_a", "w_A", "#2ca02c"), ("w_b", "w_B", "#9467bd")], "w",
-                        "its weights w")
-        traces = panel([("g_a", "g_A", "#2ca02c"), ("g_b", "g_B", "#9467bd"),
-                        ("e_a", "e_A", "#98df8a"), ("e_b", "e_B", "#c5b0d5")], "trace",
-                       "its CaMKII trace g, eligibility e")
-        raster = np.array(data["raster"]) if data and len(data["raster"]) else np.zeros((0, 2))
-        last = float(raster[-1, 0]) if len(raster) else 1.0
-        spikes = hv.Scatter(raster, "tick", "output").opts(
-            marker="dash", angle=90, size=10, color="black", width=self._px(445),
-            height=self._px(190),
-            framewise=True,
-            xlim=(max(0.0, last - 400), max(last, 1.0)), ylim=(-0.5, 1.5),
-            xticks=5, yticks=[(0, "0 (paid)"), (1, "1")],
-            title="its output spikes (last 400 ticks)")
-        # the raster spans its last 400 ticks, the curves the whole run: axes not shared
-        return hv.Layout([theta, weights, traces, spikes]).cols(2).opts(shared_axes=False)
+        size = dict(width=self._px(445), height=self._px(190))
+        if name == "spikes":
+            raster = (np.array(data["raster"]) if data and len(data["raster"])
+                      else np.zeros((0, 2)))
+            last = float(raster[-1, 0]) if len(raster) else 1.0
+            return hv.Scatter(raster, "tick", "output").opts(
+                marker="dash", angle=90, size=10, color="black", framewise=True,
+                xlim=(max(0.0, last - 400), max(last, 1.0)), ylim=(-0.5, 1.5),
+                xticks=5, yticks=[(0, "0 (paid)"), (1, "1")],
+                title="its output spikes (last 400 ticks)", **size)
+        keys, dim, title, extra = CLOSE_UP[name]
+        curves, values = [], []
+        for key, label, color in keys:
+            v = np.array(data[key]) if data else np.zeros(1)
+            values.append(v)
+            curves.append(hv.Curve((tick, v), "tick", dim, label=label).opts(
+                color=color, line_width=2))
+        # limits from the data, set each frame (a plot's ranges do not follow by themselves)
+        stacked = np.concatenate(values + [np.asarray(extra, dtype=float)])
+        lo, hi = float(stacked.min()), float(stacked.max())
+        pad = 0.08 * (hi - lo) if hi > lo else 0.5
+        overlay = hv.Overlay(curves + [hv.HLine(v).opts(color="#888888", line_dash="dotted")
+                                       for v in extra])
+        return overlay.opts(hv.opts.Curve(xlim=xlim, ylim=(lo - pad, hi + pad),
+                                          framewise=True),
+                            hv.opts.Overlay(title=title, legend_position="right",
+                                            framewise=True, **size))
 
     # -- frames -----------------------------------------------------------------------------
     @drawn_by_the_document_owner
     def redraw(self, full=False):
         session = self.session
-        with frozen_document(), pn.io.hold():
+        # a frame of a playing page writes the charts' data sources (``LiveChart``); the
+        # freeze (and Bokeh's walk of every model after it) only around HoloViews updates
+        live = not full and self.playback.playing
+        with frozen_document(enabled=not live), pn.io.hold():
             self._send_background()
-            self.pipes["positions"].send(session.positions())
-            self.pipes["bands"].send(session.reward_bands())
-            self.pipes["times"].send(session.times_to_reward())
+            positions = session.positions()
+            if not (live and self.live_points.write(
+                    {name: self._points(name, positions) for name in POPULATIONS})):
+                self.pipes["positions"].send(positions)
+            self.charts["bands"].send(session.reward_bands(), live=live)
+            self.charts["times"].send(session.times_to_reward(), live=live)
             close = {k: list(v) for k, v in session.close_up.items()}
             close["raster"] = list(session.raster)
-            self.pipes["close_up"].send(close)
+            for name in CLOSE_UP:
+                self.charts[name].send(close, live=live)
             self.playback.step = session.ticks
             self.summary.value = self._summary_html()
 
@@ -213,7 +225,13 @@ class SynapticSampling(PlayedPage):
             sizing_mode="stretch_width")
         right = pn.Column(plot_pane(self.rewards), plot_pane(self.histogram))
         return pn.Column(intro, self.playback, pn.Row(plot_pane(self.landscape), right),
-                         plot_pane(self.close_up), self.tau_sweep, sizing_mode="stretch_width")
+                         self.close_up(), self.tau_sweep, sizing_mode="stretch_width")
+
+    def close_up(self):
+        """One CaMKII network's four plots, two by two (their axes not shared: the raster
+        spans its last 400 ticks, the curves the whole run)."""
+        panes = [plot_pane(self.charts[name].dmap) for name in CLOSE_UP]
+        return pn.Column(pn.Row(*panes[:2]), pn.Row(*panes[2:]))
 
     def stop(self):
         super().stop()

@@ -23,8 +23,9 @@ class TauSweepView(pn.viewable.Viewer):
         self.session = session
         self._px = px  # the page's sizes (larger in lecture mode)
         self.settings = TauSweepSettings()
-        self.widgets = param_widgets(self.settings, ["networks", "ticks"],
-                                     default_layout=pn.Row, width=px(460))
+        self.widgets = param_widgets(
+            self.settings, ["networks", "ticks"], default_layout=pn.Row,
+            widgets={name: {"width": px(240)} for name in ("networks", "ticks")})
         self.run_button = pn.widgets.Button(label="Sweep τ_g", color="primary")
         self.run_button.on_click(lambda event: self.start())
         self.job = BackgroundJob(self.run_button)
@@ -116,7 +117,7 @@ class TauSweepView(pn.viewable.Viewer):
             "there. Runs on Dask (a local cluster by default).</p>", sizing_mode="stretch_width")
         return pn.Column(
             heading("Against τ_g"), intro,
-            pn.Row(self.widgets, self.run_button, self.job.status, align="center"),
+            pn.Row(self.widgets, self.run_button, align="center"), self.job.status,
             self.message, self.summary,
             pn.FlexBox(plot_pane(self.reached_plot), plot_pane(self.median_plot)),
             sizing_mode="stretch_width")
