@@ -61,13 +61,17 @@ def test_a_live_frame_draws_what_a_full_update_draws():
                            hv.Curve((x, data + 0.5), "t", "R").opts(framewise=True),
                            hv.HLine(2.0)])
 
+    def bounded(data):  # the same with the overlay's own vertical limits (/synaptic's bands)
+        return level(data).opts(ylim=(0, 10))
+
     rng = np.random.default_rng(1)
     cases = [(charts.energy_trace, _trace(5), _trace(40), {}),
              (lambda data: charts.marginal("x", *data), (edges, np.full(20, 0.05), exact),
               (edges, exact * 1.7, exact), {}),
              (histograms, {"a": rng.uniform(0, 50, 30), "b": rng.uniform(0, 20, 30)},
               {"a": rng.uniform(0, 50, 90), "b": rng.uniform(10, 40, 90)}, {}),
-             (level, np.linspace(0, 1, 5), np.linspace(1, 4, 30), {})]
+             (level, np.linspace(0, 1, 5), np.linspace(1, 4, 30), {}),
+             (bounded, np.linspace(0, 1, 5), np.linspace(1, 4, 30), {})]
     for callback, first, later, opts in cases:
         full, live = (LiveChart(callback, first, framewise=True, **opts) for _ in "ab")
         full_figure, live_figure = _render(full), _render(live)

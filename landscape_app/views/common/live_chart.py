@@ -82,7 +82,8 @@ class LiveChart:
                          if not isinstance(layer, ANNOTATIONS)]
                 ranges = frame_ranges([frame_layers[key] for key in drawn],
                                       [getattr(subplots[key], "padding", PADDING)
-                                       for key in drawn])
+                                       for key in drawn],
+                                      {axis: _limits(element, f"{axis}lim") for axis in "xy"})
                 writes.append((figure, ranges))
         except Exception:  # HoloViews' internals differ from what this expects: full update
             return False
@@ -189,15 +190,20 @@ def _extent(layer, dims_of, axis, padding):
     return (low if bars else low - below * span), high + above * span
 
 
-def frame_ranges(layers, paddings=None) -> dict:
+def frame_ranges(layers, paddings=None, limits=None) -> dict:
     """{'x': (start, end), 'y': (start, end)} of a frame of ``layers``, as HoloViews would
     set them for a framewise plot whose layers have those ``paddings`` (default: a tenth of
-    the span; axes without a finite range are left out)."""
+    the span) under an overlay with those ``limits`` ({'x': (start, end) or None, …}); axes
+    without a finite range are left out."""
     paddings = [PADDING] * len(layers) if paddings is None else paddings
+    limits = limits or {}
     ranges = {}
     for axis, dims_of in (("x", lambda layer: layer.kdims[:1]),
                           ("y", lambda layer: layer.vdims[:2] if isinstance(layer, hv.Area)
                            else layer.vdims[:1])):
+        if limits.get(axis):  # the overlay's own limits come first
+            ranges[axis] = limits[axis]
+            continue
         lims = [lim for lim in (_limits(layer, f"{axis}lim") for layer in layers) if lim]
         if lims:
             ranges[axis] = (min(low for low, _ in lims), max(high for _, high in lims))
