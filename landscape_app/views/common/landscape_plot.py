@@ -15,7 +15,6 @@ frame in a served page here (about 9 frames per second), against ~1 ms for the w
 the figure is never rebuilt, so zoom and pan survive.
 """
 
-import os
 
 import holoviews as hv
 import panel as pn
@@ -25,10 +24,6 @@ from . import elements
 
 #: frames between updates of the proposal layers while playing
 PROPOSALS_EVERY = 3
-#: Bokeh's renderer for the landscape figure. Canvas measured faster where browsers render in
-#: software (headless CI, virtual machines: 24 against 19 frames per second); on a machine with
-#: a GPU, LANDSCAPE_APP_RENDERER=webgl draws many thousands of chains more smoothly.
-RENDERER = os.environ.get("LANDSCAPE_APP_RENDERER", "canvas")
 
 
 class LandscapePlot(param.Parameterized):
@@ -76,7 +71,7 @@ class LandscapePlot(param.Parameterized):
             self._streamed, streams=[self.snapshot_pipe]) * hv.DynamicMap(
             self._critical_layers, streams=[self.scene_pipe])).opts(
             width=width, height=height, title=title, xlabel="x", ylabel="y", toolbar="above",
-            show_legend=False, backend_opts={"plot.output_backend": RENDERER})
+            show_legend=False)
         self.param.watch(lambda *e: self.refresh_scene(),
                          ["show_contours", "show_critical_points", "show_gradient_field",
                           "resolution"])

@@ -35,6 +35,12 @@ class TauSweepView(pn.viewable.Viewer):
         self.pipe = hv.streams.Pipe(data=None)
         self.reached_plot = hv.DynamicMap(self._reached, streams=[self.pipe])
         self.median_plot = hv.DynamicMap(self._median, streams=[self.pipe])
+        # the charts are built with the first result: two empty figures were a tenth of the
+        # page's Bokeh models, built by the browser before the page showed
+        self.charts = pn.FlexBox(text_pane(
+            "<p style='color:#555'>Press “Sweep τ_g” to draw, against τ_g, the fraction of "
+            "networks that got there and their median time to the reward.</p>",
+            sizing_mode="stretch_width"), sizing_mode="stretch_width")
 
     @property
     def running(self) -> bool:
@@ -60,6 +66,8 @@ class TauSweepView(pn.viewable.Viewer):
         self.result = sweep
         self.message.show(f"Done in {sweep.seconds:.1f} s on {sweep.engine}.", "info")
         self.pipe.send(sweep)
+        if not isinstance(self.charts.objects[0], pn.pane.HoloViews):
+            self.charts.objects = [plot_pane(self.reached_plot), plot_pane(self.median_plot)]
         self.summary.value = summary_html(sweep)
 
     # one overlay of a fixed structure, empty or not (legend items that come and go break
@@ -119,7 +127,7 @@ class TauSweepView(pn.viewable.Viewer):
             heading("Against τ_g"), intro,
             pn.Row(self.widgets, self.run_button, align="center"), self.job.status,
             self.message, self.summary,
-            pn.FlexBox(plot_pane(self.reached_plot), plot_pane(self.median_plot)),
+            self.charts,
             sizing_mode="stretch_width")
 
 
