@@ -120,9 +120,14 @@ def test_the_page_plays_applies_a_scene_and_refuses_bad_values():
 def test_every_plot_has_its_title_and_size():
     """An overlay of live layers takes its title and size from its last layer: the landscape
     under the populations keeps its own, in lecture mode 1.3 × as large."""
-    sizes = {"landscape": 470, "curves": 400, "bars": 860, "inner": 420, "alignment": 420}
+    sizes = {"landscape": 470, "curves": 400, "inner": 420, "alignment": 420}
     view = assert_plot_widths(Plasticity, sizes)
     assert "xy and y²w" in hv.render(view.landscape).title.text
+    # the bars take the width they are given (the page's, a notebook cell's: 860 px fixed
+    # overflowed a JupyterLab cell beside the settings), never narrower than 560 px
+    bars = hv.render(view.bars)
+    assert bars.title.text and bars.sizing_mode == "stretch_width"
+    assert bars.min_width == round(560 * 1.3) and bars.width_policy != "fixed"
 
 
 def test_two_pages_share_nothing():

@@ -8,6 +8,9 @@ from .playback import Playback
 from .url import PLAYBACK_URL, UrlSync, show_refused
 from .widgets import heading, param_widgets, text_pane
 
+#: the settings' width (px) beside the plots in a notebook (the served page's sidebar is wider)
+CONTROLS_WIDTH = 330
+
 
 class PlayedPage(pn.viewable.Viewer):
     """Subclasses give ``redraw`` (the drawing of one frame), ``main`` (the main column) and
@@ -93,7 +96,10 @@ class PlayedPage(pn.viewable.Viewer):
         raise NotImplementedError
 
     def __panel__(self):
-        return pn.Row(self.controls(), self.main())
+        # in a notebook's cell: the settings as wide as in the served page's sidebar, the
+        # rest of the cell's width for the plots (two stretching columns split it in half)
+        return pn.Row(pn.Column(self.controls(), width=CONTROLS_WIDTH), self.main(),
+                      sizing_mode="stretch_width")
 
     def stop(self):
         self.playback.stop()

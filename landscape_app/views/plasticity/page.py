@@ -123,11 +123,12 @@ class Plasticity(PlayedPage):
         rows += [(t, "CMA-ES", v) for t, v in zip(terms, cma, strict=True)]
         top = max(1.2, float(np.abs(np.r_[es, cma]).max()) * 1.1)
         return hv.Bars(rows, ["term", "search"], "coefficient").opts(
-            color="search", cmap=[COLORS["ES"], COLORS["CMA-ES"]], width=self._px(860),
+            color="search", cmap=[COLORS["ES"], COLORS["CMA-ES"]],
+            responsive=True, min_width=self._px(560),  # the page's width, or a notebook cell's
             height=self._px(260), ylim=(-top, top), xrotation=90, show_legend=False,
             multi_level=False, framewise=True, line_color=None,
-            title="the rule's 27 coefficients: ES (blue), CMA-ES best (orange); "
-                  "Oja is xy = +1, y²w = −1")
+            # short enough for a notebook's cell; the colours are the intro's
+            title="the 27 coefficients (Oja: xy = +1, y²w = −1)")
 
     def _inner(self, data):
         if not data:
@@ -200,9 +201,10 @@ class Plasticity(PlayedPage):
             "<span style='color:#2ca02c'><b>Oja's rule</b></span> (xy − y²w) is the answer "
             "the thesis rediscovers. What holds and what does not: docs/plasticity.md.</p>",
             sizing_mode="stretch_width")
+        # FlexBoxes: side by side in a wide page, one under the other in a notebook's cell
         return pn.Column(
             intro, self.playback,
-            pn.Row(plot_pane(self.landscape), plot_pane(self.curves)),
+            pn.FlexBox(plot_pane(self.landscape), plot_pane(self.curves)),
             plot_pane(self.bars),
-            pn.Row(plot_pane(self.inner), plot_pane(self.alignment)),
+            pn.FlexBox(plot_pane(self.inner), plot_pane(self.alignment)),
             sizing_mode="stretch_width")

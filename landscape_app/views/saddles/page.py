@@ -95,7 +95,7 @@ class Saddles(PlayedPage):
         chance = 1.0 / self.session.task.n_classes
         layers.append(hv.HLine(chance).opts(color="black", line_dash="dashed", line_width=1))
         return hv.Overlay(layers).opts(
-            width=self._px(560), height=self._px(300), ylim=(0, 1.02),
+            width=self._px(530), height=self._px(300), ylim=(0, 1.02),
             legend_position="top", legend_cols=3, title="test accuracy (band: range over runs)")
 
     def _clusters(self, data):
@@ -289,10 +289,11 @@ class Saddles(PlayedPage):
             "The paper says noise helps escape saddles (≈ 20 % higher accuracy); what we "
             "measure is on the curves and in docs/saddles.md.</p>",
             sizing_mode="stretch_width")
+        # FlexBoxes: side by side in a wide page, one under the other in a notebook's cell
         return pn.Column(
             intro, self.playback,
-            pn.Row(plot_pane(self.curves), pn.Column(plot_pane(self.clusters), self.turn)),
-            pn.Row(plot_pane(self.raster), plot_pane(self.spectrum)),
-            pn.Row(plot_pane(self.plane),
-                   pn.Column(self.escape_button, plot_pane(self.escape), self.escape_note)),
+            pn.FlexBox(plot_pane(self.curves), pn.Column(plot_pane(self.clusters), self.turn)),
+            pn.FlexBox(plot_pane(self.raster), plot_pane(self.spectrum)),
+            pn.FlexBox(plot_pane(self.plane),
+                       pn.Column(self.escape_button, plot_pane(self.escape), self.escape_note)),
             sizing_mode="stretch_width")

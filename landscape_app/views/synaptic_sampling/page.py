@@ -132,7 +132,7 @@ class SynapticSampling(PlayedPage):
         """One of the close-up's four plots (``CLOSE_UP``) of the CaMKII network 0."""
         tick = np.array(data["tick"]) if data else np.zeros(1)
         xlim = (float(tick[0]), float(max(tick[-1], tick[0] + 1)))
-        size = dict(width=self._px(445), height=self._px(190))
+        size = dict(width=self._px(420), height=self._px(190))
         if name == "spikes":
             raster = (np.array(data["raster"]) if data and len(data["raster"])
                       else np.zeros((0, 2)))
@@ -224,14 +224,17 @@ class SynapticSampling(PlayedPage):
             "local maxima; grey bands: θ ≤ 0, the synapse retracted (w = 0).</p>",
             sizing_mode="stretch_width")
         right = pn.Column(plot_pane(self.rewards), plot_pane(self.histogram))
-        return pn.Column(intro, self.playback, pn.Row(plot_pane(self.landscape), right),
+        # a FlexBox: side by side in a wide page, one under the other in a notebook's cell
+        return pn.Column(intro, self.playback, pn.FlexBox(plot_pane(self.landscape), right),
                          self.close_up(), self.tau_sweep, sizing_mode="stretch_width")
 
     def close_up(self):
         """One CaMKII network's four plots, two by two (their axes not shared: the raster
         spans its last 400 ticks, the curves the whole run)."""
         panes = [plot_pane(self.charts[name].dmap) for name in CLOSE_UP]
-        return pn.Column(pn.Row(*panes[:2]), pn.Row(*panes[2:]))
+        return pn.Column(pn.FlexBox(*panes[:2], sizing_mode="stretch_width"),
+                         pn.FlexBox(*panes[2:], sizing_mode="stretch_width"),
+                         sizing_mode="stretch_width")
 
     def stop(self):
         super().stop()

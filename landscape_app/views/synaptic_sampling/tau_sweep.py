@@ -125,7 +125,8 @@ class TauSweepView(pn.viewable.Viewer):
             "there. Runs on Dask (a local cluster by default).</p>", sizing_mode="stretch_width")
         return pn.Column(
             heading("Against τ_g"), intro,
-            pn.Row(self.widgets, self.run_button, align="center"), self.job.status,
+            # a FlexBox: the button goes under the sliders in a notebook's narrower cell
+            pn.FlexBox(self.widgets, self.run_button, align_items="center"), self.job.status,
             self.message, self.summary,
             self.charts,
             sizing_mode="stretch_width")
