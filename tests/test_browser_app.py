@@ -583,3 +583,30 @@ def test_plasticity_plays_both_searches_reports_their_rules_and_follows_a_settin
     assert wait_for(lambda: "start=Hebb" in address(page))
     assert wait_for(lambda: step_count(page) <= 1)
     assert page.console_errors == []
+
+
+def test_plasticity_network_tab_plays_with_its_own_settings_in_the_sidebar(page, app_url):
+    """A link opens the network tab: the sidebar shows its settings (not the one-neuron
+    search's), Play runs its generations and the summary scores the known pair; a setting
+    reaches the address under ``net.``; the first tab brings its own settings back."""
+    page.goto(app_url + "/plasticity?tab=1&net.pairs=8&net.speed=5")
+    # the other tab's canvases are there too, hidden
+    page.locator("canvas").locator("visible=true").first.wait_for(timeout=90_000)
+
+    def shown(text):
+        return page.get_by_text(text, exact=False).locator("visible=true").count() > 0
+
+    assert wait_for(lambda: shown("Network search"))
+    assert not shown("landscape x")
+    page.get_by_role("button", name="Play", exact=True).locator("visible=true").click()
+    steps = page.locator("span.step-status").locator("visible=true")
+    assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) >= 10, timeout=60)
+    page.get_by_role("button", name="Pause", exact=True).locator("visible=true").click()
+    summary = page.locator("table").filter(has_text="Oja + anti-Hebb").first
+    assert wait_for(lambda: "span" in summary.inner_text())
+    page.locator("select").filter(has_text="4 terms").first.select_option("all 54 terms")
+    assert wait_for(lambda: "net.search=all" in address(page))
+    page.get_by_text("One neuron", exact=True).first.click()
+    assert wait_for(lambda: shown("landscape x"))
+    assert not shown("Network search")
+    assert page.console_errors == []

@@ -40,7 +40,10 @@ CELLS = {"explorer": CELL,
          "synaptic-sampling": "import landscape_app; landscape_app.extension()\n"
                               "from landscape_app import SynapticSampling\nSynapticSampling()",
          "plasticity": "import landscape_app; landscape_app.extension()\n"
-                       "from landscape_app import Plasticity\nPlasticity()"}
+                       "from landscape_app import Plasticity\nPlasticity()",
+         "plasticity-network": "import landscape_app; landscape_app.extension()\n"
+                               "from landscape_app import Plasticity\n"
+                               "Plasticity().network"}
 
 
 @pytest.fixture(params=list(CELLS))
@@ -104,7 +107,7 @@ def test_the_view_renders_and_plays_in_jupyterlab_offline(chromium_browser, jupy
         # the explorer starts at step 0, /saddles after its first presentation (step 1)
         start = int(step.inner_text().split()[-1])
         assert start in (0, 1)
-        output.get_by_role("button", name="Play", exact=True).click()
+        output.get_by_role("button", name="Play", exact=True).first.click()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and int(step.inner_text().split()[-1]) == start:
             page.wait_for_timeout(200)
@@ -115,6 +118,17 @@ def test_the_view_renders_and_plays_in_jupyterlab_offline(chromium_browser, jupy
         while time.monotonic() < deadline and int(step.inner_text().split()[-1]) <= first:
             page.wait_for_timeout(200)
         assert int(step.inner_text().split()[-1]) > first > start, "Play did not animate"
+        # every plot drawn at its size (collapsed figures, a few px tall, once showed only
+        # their legends while Play still counted)
+        heights = output.evaluate("""e => { const out = []; const walk = (root) => {
+            // a figure's own canvas (a legend's glyphs draw on 20 px ones)
+            const figure = root.host && root.host.classList.contains('bk-Canvas');
+            for (const el of root.querySelectorAll('canvas')) {
+              const r = el.getBoundingClientRect();
+              if (figure && r.width > 0) out.push(r.height); }
+            for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+          }; walk(e); return out; }""")
+        assert heights and min(heights) >= 100, f"plots drawn collapsed: {sorted(heights)[:5]}"
         # the whole view fits the cell's width: nothing cut on the right
         width, visible = output.evaluate("e => [e.scrollWidth, e.clientWidth]")
         assert width <= visible + 2, f"the view overflows the output ({width} > {visible} px)"

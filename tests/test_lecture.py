@@ -36,8 +36,11 @@ def test_the_shipped_stories_cover_the_pages_the_issue_names(stories):
 
 
 def _view(slug):
+    import holoviews as hv
     from page_sweep import page_views
 
+    # as the served page does: run alone, this module had no plotting backend loaded
+    hv.extension("bokeh", logo=False)
     return page_views()[slug]()
 
 

@@ -12,7 +12,7 @@ from page_sweep import render as _rendered
 from landscape_app.page_models.plasticity.session import GRID, PlasticitySession
 from landscape_app.plasticity import HEBB, OJA, MetaLoss, pca_task
 from landscape_app.plasticity.trajectory import weight_path
-from landscape_app.views.plasticity.page import Plasticity
+from landscape_app.views.plasticity.one_neuron import OneNeuronView
 
 
 def test_both_searches_walk_into_the_valley_of_oja_like_rules():
@@ -104,7 +104,7 @@ def test_bad_settings_are_refused():
 
 
 def test_the_page_plays_applies_a_scene_and_refuses_bad_values():
-    view = _rendered(Plasticity())
+    view = _rendered(OneNeuronView())
     view.advance(3)()
     assert view.playback.step == 3
     for name in ("ES", "CMA-ES", "Oja", "held out"):
@@ -121,7 +121,7 @@ def test_every_plot_has_its_title_and_size():
     """An overlay of live layers takes its title and size from its last layer: the landscape
     under the populations keeps its own, in lecture mode 1.3 × as large."""
     sizes = {"landscape": 470, "curves": 400, "inner": 420, "alignment": 420}
-    view = assert_plot_widths(Plasticity, sizes)
+    view = assert_plot_widths(OneNeuronView, sizes)
     assert "xy and y²w" in hv.render(view.landscape).title.text
     # the bars take the width they are given (the page's, a notebook cell's: 860 px fixed
     # overflowed a JupyterLab cell beside the settings), never narrower than 560 px
@@ -131,6 +131,6 @@ def test_every_plot_has_its_title_and_size():
 
 
 def test_two_pages_share_nothing():
-    a, b = Plasticity(), Plasticity()
+    a, b = OneNeuronView(), OneNeuronView()
     a.session.settings.sigma = 0.3
     assert b.session.settings.sigma == 0.1 and a.session.es is not b.session.es

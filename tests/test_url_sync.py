@@ -67,3 +67,23 @@ def test_hostile_values_are_refused_not_crashing():
     assert settings.seed == 0
     if settings.start is not None:  # NaN starts are the experiment's to refuse
         assert math.isnan(settings.start[0])
+
+
+def test_a_page_not_asked_to_sync_leaves_the_session_address_alone():
+    """``sync_url=False`` (a notebook, a test) means no address: a tabbed page built where
+    the session has one neither reads it nor writes it (it did both, so a page's scene
+    changed the next page's speed in the test run: /hopfield's recall played at 1)."""
+    import panel as pn
+    from page_sweep import render
+
+    from landscape_app.views import Hopfield
+
+    render(Hopfield())
+    location = pn.state.location
+    assert location is not None
+    location.search = "?speed=1&tab=2"
+    page = Hopfield()
+    assert page.recall.playback.speed == 40 and page.tabs.active == 0
+    assert page.apply_settings({"tab": "1"}) == [] and page.tabs.active == 1
+    assert location.search == "?speed=1&tab=2"
+    page.stop()

@@ -58,10 +58,10 @@ def navigation(current: str, lecture: bool = False) -> pn.Row:
 
 def _layout(view):
     """(sidebar, main) of a page's view: the settings of a view with ``controls()`` go in
-    the sidebar; a tabbed page keeps each tab's settings beside it."""
+    the sidebar; a tabbed page keeps each tab's settings beside it, unless it has a sidebar."""
     from ..views.common.tabs import TabbedPage
 
-    if hasattr(view, "controls") and not isinstance(view, TabbedPage):
+    if hasattr(view, "controls") and (not isinstance(view, TabbedPage) or view.sidebar):
         return [view.controls()], [view.main()]
     return [], [view]
 

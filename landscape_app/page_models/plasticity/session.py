@@ -54,7 +54,23 @@ class PlasticitySettings(param.Parameterized):
     seed = param.Integer(0, bounds=(0, 10**6))
 
 
-class PlasticitySession(param.Parameterized):
+class GenerationSession(param.Parameterized):
+    """A search stepped one generation at a time: subclasses give ``_generation()`` and keep
+    ``generations``, the generation of each recorded step."""
+
+    generations: list[int]
+
+    @property
+    def generation(self) -> int:
+        return self.generations[-1] if self.generations else 0
+
+    def advance(self, n_steps: int) -> None:
+        """``n_steps`` generations of the search."""
+        for _ in range(int(n_steps)):
+            self._generation()
+
+
+class PlasticitySession(GenerationSession):
     """Every change of a setting starts both searches again."""
 
     def __init__(self, **settings):
@@ -123,15 +139,6 @@ class PlasticitySession(param.Parameterized):
         self.generations.append(self.es.generation - 1)
         self.es_loss.append(float(values[0]))
         self.cma_loss.append(self.cma.best_loss)
-
-    @property
-    def generation(self) -> int:
-        return self.generations[-1] if self.generations else 0
-
-    def advance(self, n_steps: int) -> None:
-        """``n_steps`` generations of both searches."""
-        for _ in range(int(n_steps)):
-            self._generation()
 
     # -- what the view draws ----------------------------------------------------------------
     def extent(self) -> tuple[float, float, float, float]:

@@ -5,7 +5,7 @@ error that stops the play, the layout of controls beside the main column)."""
 import panel as pn
 
 from .playback import Playback
-from .url import PLAYBACK_URL, UrlSync, show_refused
+from .url import PLAYBACK_URL, UrlSync, linked, show_refused
 from .widgets import heading, param_widgets, text_pane
 
 #: the settings' width (px) beside the plots in a notebook (the served page's sidebar is wider)
@@ -21,6 +21,9 @@ class PlayedPage(pn.viewable.Viewer):
     settings_names: tuple[str, ...] = ()
     #: heading of the sidebar's controls
     controls_title = "Settings"
+    #: the settings' URL names are ``url_prefix + name`` when the page is a tab of a
+    #: ``TabbedPage`` (names unique across its tabs)
+    url_prefix = ""
 
     def __init__(self, session, speed_label: str, speed: int):
         super().__init__()
@@ -32,6 +35,8 @@ class PlayedPage(pn.viewable.Viewer):
         self.widgets = param_widgets(session.settings, list(self.settings_names))
         self.scale = 1.0  # ``for_lecture`` makes every plot larger for a projector
         self.url = None
+        #: the settings' width in px (a tab's, beside its plots); None: the container's
+        self.controls_width = None
 
     def start(self, sync_url: bool) -> None:
         """Bind the settings to the URL (when served and asked) and draw the first frame."""
@@ -71,7 +76,7 @@ class PlayedPage(pn.viewable.Viewer):
     # -- page -------------------------------------------------------------------------------
     def apply_settings(self, query: dict) -> list[str]:
         """A lecture scene's settings (URL-style values); returns the refused ones."""
-        url = self.url or UrlSync(location=None)
+        url = self.url or UrlSync(location=False)
         names = {p: p for p in self.settings_names}
         refused = url.apply(self.session.settings, names, query=query)
         refused += url.apply(self.playback, {p: p for p in PLAYBACK_URL}, query=query)
@@ -81,6 +86,12 @@ class PlayedPage(pn.viewable.Viewer):
     def player(self):
         return self.playback
 
+    def url_parameters(self) -> list:
+        """The settings and the playback in the URL of a ``TabbedPage`` holding this page as
+        a tab (``common.tabs``)."""
+        return [linked(self.session.settings, self.settings_names, self.url_prefix),
+                linked(self.playback, PLAYBACK_URL, self.url_prefix)]
+
     def for_lecture(self) -> None:
         """Plots and markers 1.3 × for a projector (called before the page is drawn)."""
         self.scale = 1.3
@@ -89,6 +100,9 @@ class PlayedPage(pn.viewable.Viewer):
         return int(round(size * self.scale))
 
     def controls(self):
+        if self.controls_width is not None:
+            return pn.Column(heading(self.controls_title), self.widgets, self.summary,
+                             width=self.controls_width)
         return pn.Column(heading(self.controls_title), self.widgets, self.summary,
                          sizing_mode="stretch_width")
 

@@ -20,6 +20,7 @@ from typing import Protocol, runtime_checkable
 import panel as pn
 
 from .url import UrlSync, show_refused
+from .widgets import text_pane
 
 
 @runtime_checkable
@@ -32,20 +33,32 @@ class TabView(Protocol):
 class TabbedPage(pn.viewable.Viewer):
     """Tabs, each a tab view's controls beside its main part; a tab is drawn when first opened.
 
-    ``parts``: (tab title, tab view) pairs, in the order of the tabs.
+    ``parts``: (tab title, tab view) pairs, in the order of the tabs. ``sidebar``: the open
+    tab's settings in the page's sidebar (``controls()``), the tabs holding only what each tab
+    shows — for tabs of FlexBoxes (played pages), which Panel 1.9's tabs never finish drawing
+    beside their settings (/plasticity's plots stayed blank and the page busy); every tab is
+    then drawn with the page.
     """
 
-    def __init__(self, parts: list[tuple[str, TabView]], sync_url=False):
+    def __init__(self, parts: list[tuple[str, TabView]], sync_url=False, sidebar=False):
         super().__init__()
         for title, view in parts:
             if not isinstance(view, TabView):
                 raise TypeError(f"the tab {title!r} is not a tab view (controls() and main())")
         self.parts = list(parts)
-        self.tabs = pn.Tabs(*[(title, pn.Row(view.controls(), view.main()))
-                              for title, view in self.parts],
-                            dynamic=True, sizing_mode="stretch_width")
+        self.sidebar = sidebar
+        if sidebar:
+            self.tabs = pn.Tabs(*[(title, view.main()) for title, view in self.parts],
+                                sizing_mode="stretch_width")
+            self.side = [view.controls() for _, view in self.parts]
+            self._show_side()
+            self.tabs.param.watch(lambda event: self._show_side(), "active")
+        else:
+            self.tabs = pn.Tabs(*[(title, pn.Row(view.controls(), view.main()))
+                                  for title, view in self.parts],
+                                dynamic=True, sizing_mode="stretch_width")
         self.folded = False
-        self.url = UrlSync() if sync_url else UrlSync(location=None)
+        self.url = UrlSync() if sync_url else UrlSync(location=False)
         if self.url.active:
             with self.url.hold():
                 refused = self.url.bind(self.tabs, {"active": "tab"})
@@ -56,10 +69,25 @@ class TabbedPage(pn.viewable.Viewer):
                 show_refused(banner, refused)
             self.url.write_on_load()
 
+    def _show_side(self) -> None:
+        for index, column in enumerate(self.side):
+            column.visible = index == self.tabs.active
+
+    def controls(self):
+        """The open tab's settings (a page with ``sidebar``: the template's sidebar)."""
+        if not self.sidebar:
+            raise AttributeError("a tabbed page without a sidebar keeps each tab's settings "
+                                 "beside it")
+        return pn.Column(*self.side, sizing_mode="stretch_width")
+
+    def main(self):
+        return self.tabs
+
     def fold_controls(self) -> None:
         """Each tab's settings folded into a closed "Settings" card above what it shows (a
-        lecture: the plots get the page's width; a click opens the settings)."""
-        if self.folded:
+        lecture: the plots get the page's width; a click opens the settings). A page with a
+        sidebar leaves its settings there (the lecture's template folds them)."""
+        if self.folded or self.sidebar:
             return
         self.folded = True
         for index, (title, view) in enumerate(self.parts):
@@ -101,6 +129,15 @@ class TabbedPage(pn.viewable.Viewer):
         self.tabs.param.watch(lambda event: callback() if event.new == index else None, "active")
 
     def __panel__(self):
+        if self.sidebar:
+            # in a notebook's cell: the first tab's view (its settings beside its plots) and
+            # where the others are. A JupyterLab cell never finishes drawing played pages'
+            # FlexBoxes in Tabs, nor a played page beside another in one output: one each
+            others = ", ".join(f"{title} (<code>.parts[{i}][1]</code>)"
+                               for i, (title, _) in enumerate(self.parts) if i)
+            note = text_pane(f"<p>The other tabs, each in a cell of its own: {others}.</p>",
+                             sizing_mode="stretch_width")
+            return pn.Column(self.parts[0][1], note, sizing_mode="stretch_width")
         return self.tabs
 
     def stop(self):

@@ -80,7 +80,12 @@ class UrlSync:
     """
 
     def __init__(self, location=None):
-        self.location = location if location is not None else pn.state.location
+        # False: no address at all (a page asked not to sync, a notebook); None: the
+        # session's, where there is one
+        if location is False:
+            self.location = None
+        else:
+            self.location = location if location is not None else pn.state.location
         self._bound = []  # (parameterized, mapping, watcher)
         self._owned = set()  # every query name some bound object has owned
         self._holding = 0

@@ -67,6 +67,13 @@ def plot_pane(obj, **params) -> pn.pane.HoloViews:
     return pn.pane.HoloViews(obj, linked_axes=False, **params)
 
 
+def plot_row(*plots) -> pn.FlexBox:
+    """Plots side by side in a wide page, one under the other in a notebook's cell: a FlexBox
+    as wide as its column (one sized by its content never finishes drawing inside Tabs beside
+    a page's settings: Bokeh's layout stays busy and the plots blank)."""
+    return pn.FlexBox(*[plot_pane(p) for p in plots], sizing_mode="stretch_width")
+
+
 def heading(text: str) -> pn.widgets.StaticText:
     """A section heading."""
     return text_pane(f"<h3 style='margin:0.6em 0 0.2em 0'>{html.escape(text)}</h3>")

@@ -212,7 +212,7 @@ class Compare(pn.viewable.Viewer):
     def apply_settings(self, query: dict) -> list[str]:
         """Apply ``query`` ({URL name: text}, a story's scene) as a link would; returns the
         names refused."""
-        url = self.url or UrlSync(location=None)
+        url = self.url or UrlSync(location=False)
         refused = url.apply(self.comparison, {v: k for k, v in URL_PARAMETERS.items()},
                             query=query)
         refused += url.apply(self.playback, {p: p for p in PLAYBACK_URL}, query=query)

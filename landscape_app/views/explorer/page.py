@@ -173,7 +173,7 @@ class Explorer(pn.viewable.Viewer):
         """Apply ``query`` ({URL name: text}, a story's scene) as a link would; the chains
         restart from the new settings. Returns the names refused."""
         if self.url is None:
-            self.url = UrlSync(location=None)
+            self.url = UrlSync(location=False)
         refused = self._apply(query)
         self.reset()
         return refused
