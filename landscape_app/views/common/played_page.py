@@ -35,8 +35,6 @@ class PlayedPage(pn.viewable.Viewer):
         self.widgets = param_widgets(session.settings, list(self.settings_names))
         self.scale = 1.0  # ``for_lecture`` makes every plot larger for a projector
         self.url = None
-        #: the settings' width in px (a tab's, beside its plots); None: the container's
-        self.controls_width = None
 
     def start(self, sync_url: bool) -> None:
         """Bind the settings to the URL (when served and asked) and draw the first frame."""
@@ -100,9 +98,6 @@ class PlayedPage(pn.viewable.Viewer):
         return int(round(size * self.scale))
 
     def controls(self):
-        if self.controls_width is not None:
-            return pn.Column(heading(self.controls_title), self.widgets, self.summary,
-                             width=self.controls_width)
         return pn.Column(heading(self.controls_title), self.widgets, self.summary,
                          sizing_mode="stretch_width")
 

@@ -20,7 +20,6 @@ from typing import Protocol, runtime_checkable
 import panel as pn
 
 from .url import UrlSync, show_refused
-from .widgets import text_pane
 
 
 @runtime_checkable
@@ -130,14 +129,10 @@ class TabbedPage(pn.viewable.Viewer):
 
     def __panel__(self):
         if self.sidebar:
-            # in a notebook's cell: the first tab's view (its settings beside its plots) and
-            # where the others are. A JupyterLab cell never finishes drawing played pages'
-            # FlexBoxes in Tabs, nor a played page beside another in one output: one each
-            others = ", ".join(f"{title} (<code>.parts[{i}][1]</code>)"
-                               for i, (title, _) in enumerate(self.parts) if i)
-            note = text_pane(f"<p>The other tabs, each in a cell of its own: {others}.</p>",
-                             sizing_mode="stretch_width")
-            return pn.Column(self.parts[0][1], note, sizing_mode="stretch_width")
+            # in a notebook's cell: the first tab's view alone (its settings beside its
+            # plots); the others each in a cell of its own. JupyterLab leaves played pages'
+            # FlexBoxes undrawn in Tabs, and beside anything else in one output
+            return self.parts[0][1].__panel__()
         return self.tabs
 
     def stop(self):

@@ -8,8 +8,8 @@ from .one_neuron import OneNeuronView
 
 
 class Plasticity(TabbedPage):
-    """``Plasticity()`` in a notebook (keyword arguments set the one-neuron search), the
-    /plasticity page when served."""
+    """``Plasticity()`` in a notebook (keyword arguments set the one-neuron search; the
+    network search is ``.network``, in a cell of its own), the /plasticity page when served."""
 
     def __init__(self, sync_url=False, **settings):
         self.neuron = OneNeuronView(**settings)
@@ -21,12 +21,6 @@ class Plasticity(TabbedPage):
         """Every tab's plots 1.3 × for a projector (before the page is drawn)."""
         for _, part in self.parts:
             part.for_lecture()
-
-    def __panel__(self):
-        """In a notebook's cell: the one-neuron search; the network's is ``.network``, in a
-        cell of its own (JupyterLab leaves played pages' FlexBoxes undrawn in Tabs, and
-        beside another view in one output)."""
-        return self.neuron.__panel__()
 
     # the first tab's parts, as the page had them before it had tabs (notebooks, tests)
     @property
