@@ -123,10 +123,79 @@ def dask_population(rules: int, steps: int, generations: int) -> dict:
     return figures
 
 
+def spiking_numpy_reference(rules, task, seed=0):
+    """The spiking level's simulation (``kernels.inhibitory_plasticity``) vectorised over the
+    rules with NumPy: every rule's neuron, traces and 50 weights as (R,) and (R, 50) arrays,
+    one step at a time; returns the output spikes of each rule. Its inputs are NumPy's own
+    draws (the same statistics, not the same spikes), shared by the rules as in the kernel."""
+    rng = np.random.default_rng(seed)
+    r, n = rules.shape[0], task.n_inh
+    a_pre, b_pre, a_post, b_post = (task.eta * rules[:, k:k + 1] for k in range(4))
+    w = np.full((r, n), task.w_start)
+    x_pre = np.zeros((r, n))
+    v = np.full(r, task.v_rest)
+    g_exc, g_inh, x_post = np.zeros(r), np.zeros(r), np.zeros(r)
+    silent = np.zeros(r, int)
+    spikes = np.zeros(r)
+    decay_e, decay_i = np.exp(-task.dt / task.tau_exc), np.exp(-task.dt / task.tau_inh)
+    decay_x = np.exp(-task.dt / task.tau_stdp)
+    refractory = int(round(task.refractory / task.dt))
+    for level in task.levels:
+        for _ in range(task.phase_steps):
+            g_exc += task.w_exc * rng.poisson(task.n_exc * level * task.dt)
+            pre = rng.random(n) < task.rate_inh * task.dt
+            g_inh += w[:, pre].sum(axis=1)
+            w[:, pre] = np.clip(w[:, pre] + a_pre + b_pre * x_post[:, None], 0.0, task.w_max)
+            x_pre[:, pre] += 1.0
+            leak = 1.0 + g_exc + g_inh
+            v_inf = (task.v_rest + g_exc * task.e_exc + g_inh * task.e_inh) / leak
+            active = silent == 0
+            v = np.where(active, v_inf + (v - v_inf) * np.exp(-task.dt * leak / task.tau_m), v)
+            silent = np.where(active, 0, silent - 1)
+            fired = active & (v >= task.v_threshold)
+            v[fired] = task.v_reset
+            silent[fired] = refractory
+            spikes += fired
+            w = np.where(fired[:, None],
+                         np.clip(w + a_post + b_post * x_pre, 0.0, task.w_max), w)
+            x_post += fired
+            g_exc *= decay_e
+            g_inh *= decay_i
+            x_post *= decay_x
+            x_pre *= decay_x
+    return spikes
+
+
+def spiking_kernel_vs_numpy(rules: int = 64, phase_s: float = 2.5, repeats: int = 3) -> dict:
+    """Rule-steps per second of the spiking level's kernel and of the NumPy reference, on
+    ``rules`` Vogels-like rules through three phases of ``phase_s``; and the mean rate both
+    give Vogels' rule (the same model: equal to the Poisson error)."""
+    from landscape_app.plasticity.spiking import InhibitoryMetaLoss, SpikingTask, vogels_rule
+
+    task = SpikingTask(phase_s=phase_s)
+    population = vogels_rule() * (1.0 + 0.2 * np.random.default_rng(1).standard_normal(
+        (rules, 4)))
+    loss = InhibitoryMetaLoss(task)
+    loss.traces(population[:2])  # compile
+    numba_s = _best_of(lambda: loss.traces(population), repeats)
+    start = time.perf_counter()
+    reference = spiking_numpy_reference(population, task)
+    numpy_s = time.perf_counter() - start
+    steps = rules * len(task.levels) * task.phase_steps
+    ours = loss.traces(population)["rate"].mean(axis=1)
+    seconds = len(task.levels) * task.phase_s
+    return {"rules": rules, "simulated_s": seconds, "numba_s": numba_s, "numpy_s": numpy_s,
+            "numba_rule_steps_per_s": steps / numba_s,
+            "numpy_rule_steps_per_s": steps / numpy_s, "ratio": numpy_s / numba_s,
+            "mean_rate_numba_hz": float(ours.mean()),
+            "mean_rate_numpy_hz": float(reference.mean() / seconds)}
+
+
 def run_plasticity_benchmarks(quick: bool = False) -> dict:
     return {
         "kernel": [kernel_vs_numpy(64, 200, 5 if quick else 20),
                    kernel_vs_numpy(1024, 2000, 1 if quick else 3)],
+        "spiking": spiking_kernel_vs_numpy(64, 2.5 if quick else 8.0),
         "es_generation": es_generation(generations=5 if quick else 20),
         "dask": dask_population(4096 if quick else 16384, 1000, 2 if quick else 5),
     }
@@ -139,6 +208,12 @@ def plasticity_table(results) -> str:
         lines.append(f"{'':24s} {r['rules']:6d} {r['steps']:6d} "
                      f"{r['numba_rule_steps_per_s']:19.3g} {r['numpy_rule_steps_per_s']:19.3g} "
                      f"{r['ratio']:6.0f}×")
+    spiking = results["spiking"]
+    lines.append(f"spiking level, {spiking['rules']} rules × {spiking['simulated_s']:g} s: "
+                 f"{spiking['numba_rule_steps_per_s']:.3g} rule-steps/s, NumPy "
+                 f"{spiking['numpy_rule_steps_per_s']:.3g}: {spiking['ratio']:.0f}× "
+                 f"(mean rate {spiking['mean_rate_numba_hz']:.1f} vs "
+                 f"{spiking['mean_rate_numpy_hz']:.1f} Hz)")
     es, dask = results["es_generation"], results["dask"]
     lines.append(f"ES generation, {es['rules']} rules × {es['steps']} steps: "
                  f"{1e3 * es['s_per_generation']:.1f} ms")

@@ -585,6 +585,30 @@ def test_plasticity_plays_both_searches_reports_their_rules_and_follows_a_settin
     assert page.console_errors == []
 
 
+def test_plasticity_spiking_tab_plays_and_keeps_its_settings_in_the_address(page, app_url):
+    """A link opens the spiking tab: its settings in the sidebar, Play runs the ES on the LIF
+    neuron, the summary shows the three rules' rates; a setting reaches the address under
+    ``spike.``."""
+    page.goto(app_url + "/plasticity?tab=2&spike.pairs=4&spike.speed=3")
+    page.locator("canvas").locator("visible=true").first.wait_for(timeout=90_000)
+
+    def shown(text):
+        return page.get_by_text(text, exact=False).locator("visible=true").count() > 0
+
+    assert wait_for(lambda: shown("Spiking search"))
+    assert not shown("Network search")
+    page.get_by_role("button", name="Play", exact=True).locator("visible=true").click()
+    steps = page.locator("span.step-status").locator("visible=true")
+    assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) >= 6, timeout=60)
+    page.get_by_role("button", name="Pause", exact=True).locator("visible=true").click()
+    summary = page.locator("table").filter(has_text="Vogels").first
+    assert wait_for(lambda: "static" in summary.inner_text() and "ρ*" in summary.inner_text())
+    page.locator("select").filter(has_text="all 4 terms").first.select_option("all 4 terms")
+    assert wait_for(lambda: "spike.search=all" in address(page))
+    assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) <= 1)
+    assert page.console_errors == []
+
+
 def test_plasticity_network_tab_plays_with_its_own_settings_in_the_sidebar(page, app_url):
     """A link opens the network tab: the sidebar shows its settings (not the one-neuron
     search's), Play runs its generations and the summary scores the known pair; a setting

@@ -43,7 +43,10 @@ CELLS = {"explorer": CELL,
                        "from landscape_app import Plasticity\nPlasticity()",
          "plasticity-network": "import landscape_app; landscape_app.extension()\n"
                                "from landscape_app import Plasticity\n"
-                               "Plasticity().network"}
+                               "Plasticity().network",
+         "plasticity-spiking": "import landscape_app; landscape_app.extension()\n"
+                               "from landscape_app import Plasticity\n"
+                               "Plasticity().spiking"}
 
 
 @pytest.fixture(params=list(CELLS))

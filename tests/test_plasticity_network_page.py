@@ -74,10 +74,10 @@ def test_the_page_shows_the_open_tab_s_settings_and_reads_its_url_names():
     network tab with its settings under ``net.``; bad values are refused by name; Space plays
     the open tab."""
     view = render(Plasticity())
-    assert [v.visible for v in view.side] == [True, False]
+    assert [v.visible for v in view.side] == [True, False, False]
     assert view.player() is view.neuron.playback
     assert view.apply_settings({"tab": "1", "net.outputs": "3", "pairs": "4"}) == []
-    assert view.tabs.active == 1 and [v.visible for v in view.side] == [False, True]
+    assert view.tabs.active == 1 and [v.visible for v in view.side] == [False, True, False]
     assert view.network.session.settings.outputs == 3
     assert view.neuron.session.settings.pairs == 4
     assert view.player() is view.network.playback

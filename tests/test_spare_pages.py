@@ -152,3 +152,28 @@ def _a_taken_spare_is_built_again(server):
     server.io_loop.asyncio_loop.run_until_complete(scenario())
     assert pool.handed_out == 2
     assert len({id(s.document) for s in _sessions(server, "explorer")}) == 2
+
+
+def test_a_spare_finished_after_the_server_stopped_is_dropped_quietly(caplog, monkeypatch):
+    """A spare whose build ends after the server's loop closed (the end of a test run, a
+    server stopped mid-build) is dropped. Before, the build's callback raised "Event loop is
+    closed" from the builder thread, logged by ``concurrent.futures`` as a traceback."""
+    from concurrent.futures import Future
+
+    futures = []
+
+    def submit(function):
+        futures.append(Future())
+        return futures[-1]
+
+    pool = spares.SparePages(["explorer"], build=lambda slug, doc: None, submit=submit)
+    monkeypatch.setattr(spares, "IDLE_BEFORE_SPARE_S", 0.0)
+    loop = asyncio.new_event_loop()
+    pool.start(loop)
+    pool._refill()
+    assert len(futures) == 1, "the refill did not start a build"
+    loop.close()
+    with caplog.at_level("ERROR"):
+        futures[0].set_result(object())
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    assert pool.report()["missing"] == ["explorer"]

@@ -92,7 +92,8 @@ def serve_spares_of(server, pool):
 
 class HealthHandler(RequestHandler):
     """GET /health: {"status": "ok", "pages": open pages, "playing": pages playing,
-    "spares": {"ready": pages built ahead, "handed_out": tabs given one}}."""
+    "spares": {"ready": pages built ahead, "handed_out": tabs given one,
+    "missing": pages without a spare yet}}."""
 
     def get(self):
         from ..views.common.playback import players_report

@@ -125,8 +125,17 @@ class SparePages:
         slug = missing[0]
         future = self._submit(lambda: self._build_spare(slug))
         self._building[slug] = future
-        future.add_done_callback(
-            lambda f: self._loop.call_soon_threadsafe(self._built, slug, f))
+        future.add_done_callback(lambda f: self._deliver(slug, f))
+
+    def _deliver(self, slug: str, future) -> None:
+        """Hand a finished build to the loop (from the builder thread); a server stopped while
+        the spare was being built has no loop left to take it, and no use for it."""
+        if self._loop.is_closed():
+            return
+        try:
+            self._loop.call_soon_threadsafe(self._built, slug, future)
+        except RuntimeError:  # closed between the check and the call
+            pass
 
     def _built(self, slug: str, future) -> None:
         self._building.pop(slug, None)
@@ -167,7 +176,8 @@ class SparePages:
         self._contexts.pop(slug, None)
 
     def report(self) -> dict:
-        return {"ready": sorted(self._ready), "handed_out": self.handed_out}
+        return {"ready": sorted(self._ready), "handed_out": self.handed_out,
+                "missing": sorted(set(self.slugs) - set(self._ready))}
 
 
 #: the spares of this process's server (None: every page is built for its tab)

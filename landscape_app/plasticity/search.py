@@ -39,13 +39,14 @@ class SearchHistory:
         return coefficients[int(np.argmin(loss))]
 
 
-def _searched(indices, start):
+def _searched(indices, start, block=N_COEFFICIENTS):
     """The searched indices and the full start: one rule (27 coefficients) or several side
-    by side (a network's pair [A | B]: 54)."""
-    start = np.zeros(N_COEFFICIENTS) if start is None else np.array(start, dtype=float)
-    if (start.ndim != 1 or start.size == 0 or start.size % N_COEFFICIENTS
+    by side (a network's pair [A | B]: 54); ``block``: the coefficients of one rule (4 for
+    the spiking level's inhibitory rule)."""
+    start = np.zeros(block) if start is None else np.array(start, dtype=float)
+    if (start.ndim != 1 or start.size == 0 or start.size % block
             or not np.all(np.isfinite(start))):
-        raise ValueError(f"the start must be finite coefficients, {N_COEFFICIENTS} per rule, "
+        raise ValueError(f"the start must be finite coefficients, {block} per rule, "
                          f"got shape {start.shape}")
     indices = np.arange(start.size) if indices is None else np.asarray(indices, int)
     if indices.ndim != 1 or indices.size == 0 or len(set(indices.tolist())) != indices.size \
@@ -68,8 +69,8 @@ class EvolutionStrategy:
     ``update()`` moves the mean by Adam on the rank-shaped estimate ĝ."""
 
     def __init__(self, indices=None, start=None, sigma: float = 0.1, pairs: int = 16,
-                 learning_rate: float = 0.03, seed: int = 0):
-        self.indices, self.theta = _searched(indices, start)
+                 learning_rate: float = 0.03, seed: int = 0, block: int = N_COEFFICIENTS):
+        self.indices, self.theta = _searched(indices, start, block)
         self.sigma = finite(sigma, "σ", 0.0, low_open=True)
         self.pairs = count(pairs, "population (antithetic pairs)", 1, 100_000)
         self.learning_rate = finite(learning_rate, "learning rate", 0.0, low_open=True)

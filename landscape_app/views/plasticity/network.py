@@ -12,6 +12,7 @@ from ...page_models.plasticity.network import NETWORK_SETTINGS, NetworkSession
 from ..common.playback import drawn_by_the_document_owner, frozen_document
 from ..common.played_page import PlayedPage
 from ..common.widgets import plot_row, text_pane
+from .charts import loss_against_known
 from .one_neuron import COLORS, generations_shown
 
 KNOWN = "Oja + anti-Hebb"
@@ -37,20 +38,8 @@ class NetworkView(PlayedPage):
     # -- plots ------------------------------------------------------------------------------
     def _loss(self, data):
         data = data or {"generation": np.zeros(1), "loss": np.ones(1), "known_loss": 1.0}
-        g = data["generation"]
-        es = hv.Curve((g, data["loss"]), "generation", "meta-loss", label="ES pair").opts(
-            color=COLORS["ES"], line_width=2.5, framewise=True)
-        known = hv.Curve((g[[0, -1]], [data["known_loss"]] * 2), "generation", "meta-loss",
-                         label=KNOWN).opts(color=COLORS["Oja"], line_dash="dashed",
-                                          framewise=True)
-        now = hv.Scatter((g[-1:], data["loss"][-1:]), "generation", "meta-loss").opts(
-            color=COLORS["ES"], size=self._px(7), framewise=True)
-        values = np.r_[data["loss"], data["known_loss"]]
-        return (es * known * now).redim.range(
-            generation=generations_shown(g)).opts(
-            width=self._px(420), height=self._px(300), logy=True, framewise=True,
-            ylim=(max(float(values.min()) / 2, 1e-4), float(values.max()) * 2),
-            legend_position="top_right", title="meta-loss per generation")
+        return loss_against_known(dict(data, known=data["known_loss"]), "ES pair", KNOWN,
+                                  self._px, width=420)
 
     def _alignment(self, data):
         data = data or {"generation": np.zeros(1), "alignment": np.zeros(1),
