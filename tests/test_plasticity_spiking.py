@@ -107,6 +107,12 @@ def test_the_landscape_has_the_valley_of_solving_rules():
                                                           np.argmin(np.abs(x))]
     ends = grid["family"]
     assert ends[0].min() >= x[0] and ends[1].max() <= y[-1]
+    # computed once per process for a task and seed, and read-only: sessions share no state
+    assert SpikingSession().landscape()["values"] is values
+    with pytest.raises(ValueError):
+        values[0, 0] = 0.0
+    other = SpikingSession(target=8.0).landscape()["values"]
+    assert other is not values and not np.array_equal(other, values)
 
 
 def test_bad_inputs_are_refused():

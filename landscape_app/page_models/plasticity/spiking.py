@@ -7,6 +7,8 @@ et al. 2011; docs/plasticity.md, "The spiking level"). GUI-free: the view draws
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import param
 
@@ -28,6 +30,17 @@ SPIKING_SETTINGS = ("search", "target", "pairs", "sigma", "learning_rate", "phas
 ALPHA_RANGE, BETA_RANGE, SPIKING_GRID = (-0.5, 0.1), (-0.5, 3.0), 17
 #: input seeds the meta-loss averages over, and the held-out ones
 TRAIN_SEEDS, HELD_OUT_SEEDS = (0, 1), (100, 101, 102)
+
+
+@functools.lru_cache(maxsize=8)
+def _landscape_values(task: SpikingTask, seed: int) -> np.ndarray:
+    """The landscape's meta-loss on one input seed (a grid of rules is 289 simulations, a
+    third of a second): computed once per process for a task and seed, and read-only, since
+    every session with those settings draws the same deterministic values."""
+    values = InhibitoryMetaLoss(task, [seed]).grid(np.linspace(*ALPHA_RANGE, SPIKING_GRID),
+                                                   np.linspace(*BETA_RANGE, SPIKING_GRID))
+    values.flags.writeable = False
+    return values
 
 
 class SpikingSettings(param.Parameterized):
@@ -62,8 +75,6 @@ class SpikingSession(GenerationSession):
         self.task = SpikingTask(target=s.target, phase_s=s.phase_s)
         self.loss = InhibitoryMetaLoss(self.task, [s.seed + k for k in TRAIN_SEEDS])
         self.held_out = InhibitoryMetaLoss(self.task, [s.seed + k for k in HELD_OUT_SEEDS])
-        # the landscape on the first seed alone: a grid of rules is 289 simulations
-        self.one_seed = InhibitoryMetaLoss(self.task, [s.seed + TRAIN_SEEDS[0]])
         self.vogels = vogels_rule(s.target, self.task.tau_stdp)
         indices = [ALPHA_PRE, BETA_POST] if s.search == SPIKING_SEARCHES[0] else None
         self.es = EvolutionStrategy(indices, STATIC, s.sigma, s.pairs, s.learning_rate,
@@ -74,7 +85,6 @@ class SpikingSession(GenerationSession):
         self.rule = self.es.theta.copy()
         self.population = np.zeros((0, 2))
         self._known = self.loss(np.array([self.vogels, STATIC]))
-        self._grid = None
         self._generation()
 
     def _generation(self) -> None:
@@ -91,11 +101,9 @@ class SpikingSession(GenerationSession):
         """The meta-loss (on the first input seed) over α_pre (x) and β_post (y) with
         β_pre = α_post = 0, and the mean-field family through it, α_pre = −ρ₀ τ β_post
         (``family``: its two ends)."""
-        if self._grid is None:
-            x = np.linspace(*ALPHA_RANGE, SPIKING_GRID)
-            y = np.linspace(*BETA_RANGE, SPIKING_GRID)
-            self._grid = (x, y, self.one_seed.grid(x, y))
-        x, y, values = self._grid
+        x = np.linspace(*ALPHA_RANGE, SPIKING_GRID)
+        y = np.linspace(*BETA_RANGE, SPIKING_GRID)
+        values = _landscape_values(self.task, self.settings.seed + TRAIN_SEEDS[0])
         slope = -self.task.target * self.task.tau_stdp
         beta = np.array([max(BETA_RANGE[0], 0.0), min(BETA_RANGE[1], ALPHA_RANGE[0] / slope)])
         return {"x": x, "y": y, "values": values, "family": (slope * beta, beta)}
