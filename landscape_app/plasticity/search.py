@@ -80,15 +80,28 @@ class EvolutionStrategy:
         self.evaluations = 0
         self._eps = self._values = None
 
-    def evaluate(self, loss):
+    def ask(self) -> np.ndarray:
+        """This generation's rules: the mean first, then its 2P mirrored perturbations (for
+        a caller scoring several searches' populations in one call; then ``tell``)."""
         pairs, indices = self.pairs, self.indices
         self._eps = eps = self.rng.standard_normal((pairs, indices.size))
         rules = np.tile(self.theta, (2 * pairs + 1, 1))
         rules[1:pairs + 1, indices] += self.sigma * eps
         rules[pairs + 1:, indices] -= self.sigma * eps
-        self._values = values = np.asarray(loss(rules), dtype=float)
-        self.evaluations += len(rules)
-        return rules, values
+        return rules
+
+    def tell(self, values) -> np.ndarray:
+        """The losses of ``ask()``'s rules, in its order."""
+        self._values = values = np.asarray(values, dtype=float)
+        if values.shape != (2 * self.pairs + 1,):
+            raise ValueError(f"tell takes the {2 * self.pairs + 1} losses of ask's rules, got "
+                             f"shape {values.shape}")
+        self.evaluations += values.size
+        return values
+
+    def evaluate(self, loss):
+        rules = self.ask()
+        return rules, self.tell(loss(rules))
 
     def update(self) -> None:
         pairs, g = self.pairs, self.generation
