@@ -53,7 +53,7 @@ def _dense_table(rows):
 
 
 SECTIONS = ("kernels", "hopfield", "dense_memory", "control", "synaptic_sampling", "saddles",
-            "plasticity", "cold_start", "app", "first_use", "classroom")
+            "plasticity", "stiff", "cold_start", "app", "first_use", "classroom")
 
 
 def _classroom(quick):
@@ -110,6 +110,11 @@ def main(argv=None):
     if "plasticity" in only:
         results["plasticity"] = run_plasticity_benchmarks(quick=args.quick)
         print(plasticity_table(results["plasticity"]), flush=True)
+    if "stiff" in only:
+        from .stiff import run_stiff_benchmarks, stiff_table
+
+        results["stiff"] = run_stiff_benchmarks(quick=args.quick)
+        print(stiff_table(results["stiff"]), flush=True)
     if "cold_start" in only:
         cold = measure_cold_start()
         print(f"cold start (first 100-step HMC run, 1000 chains, fresh process): "

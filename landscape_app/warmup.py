@@ -146,6 +146,17 @@ def _plasticity():
     session.advance(1)
     session.inner_loop()
     NetworkMetaLoss(pca_task(n_presentations=4), n_outputs=2)(np.zeros((1, 54)))
+    from .plasticity.spiking import InhibitoryMetaLoss, SpikingTask
+
+    InhibitoryMetaLoss(SpikingTask(phase_s=2.5))(np.zeros((1, 4)))
+
+
+def _biophysics():
+    from .biophysics import MorrisLecarFit
+
+    fit = MorrisLecarFit(duration_ms=5.0)
+    fit.evaluate([[100.0]])
+    fit([[100.0]])
 
 
 #: (label, function) in the order the progress bar shows them
@@ -159,6 +170,7 @@ TASKS: list[tuple[str, Callable[[], None]]] = [
     ("synaptic sampling", _synaptic_sampling),
     ("noise and saddles", _saddles),
     ("plasticity rules", _plasticity),
+    ("biophysical fits", _biophysics),
 ]
 
 

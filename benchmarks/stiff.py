@@ -1,0 +1,105 @@
+"""Stiff and biophysical dynamics (seed 004; docs/stiff.md): the Morris–Lecar kernels against a
+NumPy reference of the same RK4 vectorised over the runs, one 1 s simulation, the 100 × 100
+loss landscape over (I_app, g_Ca), and Robertson's implicit solve."""
+
+import time
+
+import numpy as np
+
+from landscape_app.biophysics import MorrisLecarFit
+from landscape_app.biophysics.morris_lecar import V_START, w_infinity
+from landscape_app.kernels import morris_lecar as kernel
+
+
+def numpy_reference(parameters, fit) -> np.ndarray:
+    """The loss of every parameter set (R, 13): RK4 at ``fit.dt`` over (R,) arrays."""
+    p = parameters.T
+    v = np.full(parameters.shape[0], V_START)
+    w = np.full(parameters.shape[0], w_infinity(V_START))
+    total = np.zeros(parameters.shape[0])
+
+    def f(v, w):
+        m = 0.5 * (1 + np.tanh((v - p[kernel.V1]) / p[kernel.V2]))
+        w_inf = 0.5 * (1 + np.tanh((v - p[kernel.V3]) / p[kernel.V4]))
+        lam = np.cosh((v - p[kernel.V3]) / (2 * p[kernel.V4]))
+        dv = (p[kernel.I_APP] - p[kernel.G_L] * (v - p[kernel.V_L])
+              - p[kernel.G_CA] * m * (v - p[kernel.V_CA])
+              - p[kernel.G_K] * w * (v - p[kernel.V_K])) / p[kernel.CAPACITANCE]
+        return dv, p[kernel.PHI] * (w_inf - w) * lam
+
+    dt = fit.dt
+    sample = 0
+    for step in range(fit.n_steps):
+        a = f(v, w)
+        b = f(v + 0.5 * dt * a[0], w + 0.5 * dt * a[1])
+        c = f(v + 0.5 * dt * b[0], w + 0.5 * dt * b[1])
+        d = f(v + dt * c[0], w + dt * c[1])
+        v = v + dt / 6 * (a[0] + 2 * b[0] + 2 * c[0] + d[0])
+        w = w + dt / 6 * (a[1] + 2 * b[1] + 2 * c[1] + d[1])
+        if (step + 1) % fit.sample_every == 0 and sample < fit.n_samples:
+            total += (v - fit.target[sample]) ** 2
+            sample += 1
+    return total / fit.n_samples
+
+
+def _best(function, repeats=3):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run_stiff_benchmarks(quick: bool = False) -> dict:
+    from landscape_app.biophysics.robertson import RobertsonFit
+
+    fit = MorrisLecarFit(("I_app", "g_Ca"), (110.0, 4.4), duration_ms=1000.0)
+    runs = 256
+    values = np.column_stack([np.linspace(90, 130, runs), np.full(runs, 4.4)])
+    fit(values[:2])
+    fit.evaluate(values[:2])
+    loss_s = _best(lambda: fit(values))
+    sensitivity_s = _best(lambda: fit.evaluate(values))
+    short = MorrisLecarFit(("I_app", "g_Ca"), (110.0, 4.4),
+                           duration_ms=100.0 if quick else 250.0)
+    numpy_runs = values[:64]
+    ours_short = _best(lambda: short(numpy_runs))
+    start = time.perf_counter()
+    reference = numpy_reference(short.parameters(numpy_runs), short)
+    numpy_s = time.perf_counter() - start
+    same = float(np.max(np.abs(reference - short(numpy_runs)) / np.maximum(reference, 1e-9)))
+    one = _best(lambda: fit(values[:1]), 5)
+    side = 30 if quick else 100
+    grid = np.array(np.meshgrid(np.linspace(90, 130, side), np.linspace(3.4, 5.4, side))
+                    ).reshape(2, -1).T
+    start = time.perf_counter()
+    fit(grid)
+    landscape_s = time.perf_counter() - start
+    robertson = RobertsonFit()
+    theta = np.array([[7.3, 4.1]])
+    solve_s = _best(lambda: robertson(theta))
+    sensitivity_solve_s = _best(lambda: robertson.evaluate(theta))
+    steps = fit.n_steps
+    return {"ml_steps_per_run": steps,
+            "ml_loss_run_steps_per_s": runs * steps / loss_s,
+            "ml_sensitivity_run_steps_per_s": runs * steps / sensitivity_s,
+            "ml_one_simulation_1s_ms": 1e3 * one,
+            "numpy_ratio": numpy_s / ours_short, "numpy_same_loss_rel": same,
+            "numpy_runs": len(numpy_runs), "numpy_trace_ms": short.duration_ms,
+            f"ml_landscape_{side}x{side}_1s_s": landscape_s, "landscape_side": side,
+            "robertson_solve_ms": 1e3 * solve_s,
+            "robertson_solve_with_sensitivities_ms": 1e3 * sensitivity_solve_s}
+
+
+def stiff_table(r) -> str:
+    side = r["landscape_side"]
+    return "\n".join([
+        f"Morris–Lecar, 1 s traces ({r['ml_steps_per_run']} RK4 steps): "
+        f"{r['ml_loss_run_steps_per_s']:.3g} run-steps/s (loss), "
+        f"{r['ml_sensitivity_run_steps_per_s']:.3g} with sensitivities; one simulation "
+        f"{r['ml_one_simulation_1s_ms']:.2f} ms; {r['numpy_ratio']:.0f}× a NumPy reference "
+        f"(same loss to {r['numpy_same_loss_rel']:.0e})",
+        f"  landscape {side} × {side}: {r[f'ml_landscape_{side}x{side}_1s_s']:.2f} s",
+        f"Robertson (scipy BDF): {r['robertson_solve_ms']:.0f} ms a solve, "
+        f"{r['robertson_solve_with_sensitivities_ms']:.0f} ms with sensitivities"])
