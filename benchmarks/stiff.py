@@ -10,6 +10,8 @@ from landscape_app.biophysics import MorrisLecarFit
 from landscape_app.biophysics.morris_lecar import V_START, w_infinity
 from landscape_app.kernels import morris_lecar as kernel
 
+from .plasticity import _best_of
+
 
 def numpy_reference(parameters, fit) -> np.ndarray:
     """The loss of every parameter set (R, 13): RK4 at ``fit.dt`` over (R,) arrays."""
@@ -43,12 +45,7 @@ def numpy_reference(parameters, fit) -> np.ndarray:
 
 
 def _best(function, repeats=3):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return _best_of(function, repeats)
 
 
 def run_stiff_benchmarks(quick: bool = False) -> dict:

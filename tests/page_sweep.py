@@ -28,13 +28,14 @@ def page_views() -> dict:
         Hopfield,
         Plasticity,
         Saddles,
+        Stiff,
         SynapticSampling,
     )
 
     views = {"explorer": Explorer, "compare": Compare, "hopfield": Hopfield,
              "dense-memory": DenseMemory, "control": Control,
              "synaptic-sampling": SynapticSampling, "saddles": Saddles,
-             "plasticity": Plasticity}
+             "plasticity": Plasticity, "stiff": Stiff}
     assert set(views) == {p.slug for p in PAGES}, "a page is missing here"
     return views
 
@@ -43,10 +44,11 @@ def visit_every_page(report=lambda label: None):
     from landscape_app.views import Compare, Control, DenseMemory, Explorer, Hopfield
     from landscape_app.views.plasticity.page import Plasticity
     from landscape_app.views.saddles.page import Saddles
+    from landscape_app.views.stiff.page import Stiff
     from landscape_app.views.synaptic_sampling.page import SynapticSampling
 
     hv.extension("bokeh", logo=False)
-    for cls in (Explorer, Compare, SynapticSampling, Saddles):
+    for cls in (Explorer, Compare, SynapticSampling, Saddles, Stiff):
         view = render(cls())
         report(f"{cls.__name__} rendered")
         view.playback.frame()

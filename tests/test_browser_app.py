@@ -512,7 +512,7 @@ def test_no_page_or_tab_asks_another_host(chromium_browser, app_url):
         page.goto(f"{app_url}/")  # the landing page and its pictures
         page.wait_for_selector("article.card img", timeout=30_000)
         for slug in ("explorer", "compare", "hopfield", "dense-memory", "control",
-                     "synaptic-sampling", "saddles", "plasticity", "explorer?lecture=1",
+                     "synaptic-sampling", "saddles", "plasticity", "stiff", "explorer?lecture=1",
                      "control?lecture=1"):
             page.goto(f"{app_url}/{slug}")
             page.wait_for_selector("canvas", timeout=90_000)
@@ -582,6 +582,25 @@ def test_plasticity_plays_both_searches_reports_their_rules_and_follows_a_settin
     page.locator("select").filter(has_text="Hebb").first.select_option("Hebb")
     assert wait_for(lambda: "start=Hebb" in address(page))
     assert wait_for(lambda: step_count(page) <= 1)
+    assert page.console_errors == []
+
+
+def test_stiff_races_both_methods_and_keeps_its_settings_in_the_address(page, app_url):
+    """/stiff: Play steps Adam and the ES together (the summary counts each one's
+    simulations), the trace length reaches the address and restarts the race; no console
+    error."""
+    page.goto(app_url + "/stiff?speed=2")
+    page.locator("canvas").first.wait_for(timeout=90_000)
+    page.get_by_role("button", name="Play", exact=True).click()
+    steps = page.locator("span.step-status")
+    assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) >= 6, timeout=60)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    summary = page.locator("table").filter(has_text="simulations").first
+    assert wait_for(lambda: "gradient (Adam)" in summary.inner_text()
+                    and "ES" in summary.inner_text())
+    page.locator("select").first.select_option("0.25")
+    assert wait_for(lambda: "trace_s=0.25" in address(page))
+    assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) == 0)
     assert page.console_errors == []
 
 

@@ -44,6 +44,8 @@ CELLS = {"explorer": CELL,
          "plasticity-network": "import landscape_app; landscape_app.extension()\n"
                                "from landscape_app import Plasticity\n"
                                "Plasticity().network",
+         "stiff": "import landscape_app; landscape_app.extension()\n"
+                  "from landscape_app import Stiff\nStiff()",
          "plasticity-spiking": "import landscape_app; landscape_app.extension()\n"
                                "from landscape_app import Plasticity\n"
                                "Plasticity().spiking"}

@@ -59,7 +59,8 @@ def test_lecture_mode_shows_the_projector_layout(page, app_url, slug):
     size = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
     assert size >= 20
     assert len(caption(page)) > 20
-    if slug in ("explorer", "compare", "synaptic-sampling", "saddles", "plasticity"):  # sidebar
+    if slug in ("explorer", "compare", "synaptic-sampling", "saddles", "plasticity",
+                "stiff"):  # sidebar
         assert not page.locator("#sidebar").is_visible() or page.evaluate(
             "() => document.querySelector('#sidebar').getBoundingClientRect().width < 10")
     else:  # each tab's settings in a closed card
@@ -141,6 +142,7 @@ PREPARED = {
     "synaptic-sampling": {"fair": "same c_g", "tau_g": "200.0", "n_networks": "120"},
     "saddles": {"rule": "printed", "temperature": "1.0", "n_inputs": "120"},
     "plasticity": {"start": "Hebb", "pairs": "8", "y_term": "xw"},
+    "stiff": {"trace_s": "4.0", "start": "120.0", "sigma": "3.0"},
 }
 
 

@@ -69,3 +69,11 @@ def plasticity_page():
     from ..views.plasticity.page import Plasticity
 
     return Plasticity(sync_url=True)
+
+
+@page("stiff", "Stiff",
+      "Where gradients break: Adam and an evolution strategy fit a spiking neuron's current")
+def stiff_page():
+    from ..views.stiff.page import Stiff
+
+    return Stiff(sync_url=True)

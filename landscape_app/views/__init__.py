@@ -7,7 +7,8 @@ from .explorer.page import Explorer
 from .hopfield.page import Hopfield
 from .plasticity.page import Plasticity
 from .saddles.page import Saddles
+from .stiff.page import Stiff
 from .synaptic_sampling.page import SynapticSampling
 
 __all__ = ["Compare", "Control", "DenseMemory", "Explorer", "Hopfield", "Plasticity", "Saddles",
-           "SynapticSampling"]
+           "Stiff", "SynapticSampling"]

@@ -1,0 +1,1 @@
+"""The /stiff page's models (docs/stiff.md)."""
