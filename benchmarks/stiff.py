@@ -7,6 +7,7 @@ import time
 import numpy as np
 
 from landscape_app.biophysics import MorrisLecarFit
+from landscape_app.biophysics.landscape import loss_landscape
 from landscape_app.biophysics.morris_lecar import V_START, w_infinity
 from landscape_app.kernels import morris_lecar as kernel
 
@@ -73,6 +74,16 @@ def run_stiff_benchmarks(quick: bool = False) -> dict:
     start = time.perf_counter()
     fit(grid)
     landscape_s = time.perf_counter() - start
+    # the same landscape in row blocks through the sweep layer: in-process, and on the
+    # LocalCluster (started and warmed first: its start-up is not the landscape's time)
+    x, y = np.linspace(90, 130, side), np.linspace(3.4, 5.4, side)
+    sweep_s = {}
+    for scheduler in ("serial", "local"):
+        loss_landscape(fit, x[:2], y[:2], scheduler=scheduler)
+        start = time.perf_counter()
+        loss_landscape(fit, x, y, scheduler=scheduler)
+        sweep_s[scheduler] = time.perf_counter() - start
+    plane = plane_race_counts(starts=2 if quick else 4, seeds=2 if quick else 5)
     robertson = RobertsonFit()
     theta = np.array([[7.3, 4.1]])
     solve_s = _best(lambda: robertson(theta))
@@ -85,8 +96,27 @@ def run_stiff_benchmarks(quick: bool = False) -> dict:
             "numpy_ratio": numpy_s / ours_short, "numpy_same_loss_rel": same,
             "numpy_runs": len(numpy_runs), "numpy_trace_ms": short.duration_ms,
             f"ml_landscape_{side}x{side}_1s_s": landscape_s, "landscape_side": side,
+            "landscape_sweep_serial_s": sweep_s["serial"],
+            "landscape_sweep_local_s": sweep_s["local"], "plane_race": plane,
             "robertson_solve_ms": 1e3 * solve_s,
             "robertson_solve_with_sensitivities_ms": 1e3 * sensitivity_solve_s}
+
+
+def plane_race_counts(starts: int = 4, seeds: int = 5, steps: int = 100) -> dict:
+    """How often each method of the /stiff plane race ends within 0.5 (scaled units) of the
+    truth: ``starts`` starts × ``seeds`` seeds, the page's other defaults."""
+    from landscape_app.page_models.stiff.plane import METHODS, PlaneRace
+
+    points = [(100.0, 4.9), (120.0, 3.9), (95.0, 4.0), (125.0, 4.8)][:starts]
+    race = PlaneRace()
+    reached = dict.fromkeys(METHODS, 0)
+    for seed in range(seeds):
+        for current, g_ca in points:
+            race.settings.param.update(seed=seed, start_current=current, start_g_ca=g_ca)
+            race.advance(steps)
+            for m in METHODS:
+                reached[m] += race.summary()[m]["error"] < 0.5
+    return {"runs": starts * seeds, "steps": steps, "starts": points, "reached": reached}
 
 
 def stiff_table(r) -> str:
@@ -97,6 +127,11 @@ def stiff_table(r) -> str:
         f"{r['ml_sensitivity_run_steps_per_s']:.3g} with sensitivities; one simulation "
         f"{r['ml_one_simulation_1s_ms']:.2f} ms; {r['numpy_ratio']:.0f}× a NumPy reference "
         f"(same loss to {r['numpy_same_loss_rel']:.0e})",
-        f"  landscape {side} × {side}: {r[f'ml_landscape_{side}x{side}_1s_s']:.2f} s",
+        f"  landscape {side} × {side}: {r[f'ml_landscape_{side}x{side}_1s_s']:.2f} s; "
+        f"through the sweep layer {r['landscape_sweep_serial_s']:.2f} s in-process, "
+        f"{r['landscape_sweep_local_s']:.2f} s on the LocalCluster",
+        "  plane race (I_app, g_Ca), 100 steps: reached the truth "
+        + ", ".join(f"{m} {n}/{r['plane_race']['runs']}"
+                    for m, n in r["plane_race"]["reached"].items()),
         f"Robertson (scipy BDF): {r['robertson_solve_ms']:.0f} ms a solve, "
         f"{r['robertson_solve_with_sensitivities_ms']:.0f} ms with sensitivities"])

@@ -48,13 +48,13 @@ def visit_every_page(report=lambda label: None):
     from landscape_app.views.synaptic_sampling.page import SynapticSampling
 
     hv.extension("bokeh", logo=False)
-    for cls in (Explorer, Compare, SynapticSampling, Saddles, Stiff):
+    for cls in (Explorer, Compare, SynapticSampling, Saddles):
         view = render(cls())
         report(f"{cls.__name__} rendered")
         view.playback.frame()
         report(f"{cls.__name__} first frame")
         view.playback.stop()
-    for cls in (Hopfield, DenseMemory, Control, Plasticity):
+    for cls in (Hopfield, DenseMemory, Control, Plasticity, Stiff):
         view = render(cls())
         report(f"{cls.__name__} rendered")
         for i, (name, part) in enumerate(view.parts):

@@ -591,15 +591,40 @@ def test_stiff_races_both_methods_and_keeps_its_settings_in_the_address(page, ap
     error."""
     page.goto(app_url + "/stiff?speed=2")
     page.locator("canvas").first.wait_for(timeout=90_000)
-    page.get_by_role("button", name="Play", exact=True).click()
-    steps = page.locator("span.step-status")
+    page.get_by_role("button", name="Play", exact=True).locator("visible=true").click()
+    steps = page.locator("span.step-status").locator("visible=true")
     assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) >= 6, timeout=60)
-    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Pause", exact=True).locator("visible=true").click()
     summary = page.locator("table").filter(has_text="simulations").first
     assert wait_for(lambda: "gradient (Adam)" in summary.inner_text()
                     and "ES" in summary.inner_text())
-    page.locator("select").first.select_option("0.25")
+    page.locator("select").locator("visible=true").first.select_option("0.25")
     assert wait_for(lambda: "trace_s=0.25" in address(page))
+    assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) == 0)
+    assert page.console_errors == []
+
+
+def test_stiff_plane_tab_races_three_methods_and_keeps_its_settings_in_the_address(page,
+                                                                                   app_url):
+    """A link opens /stiff's second tab: its settings in the sidebar, Play steps Adam, the ES
+    and CMA-ES on the plane (the summary lists all three), a setting reaches the address
+    under ``plane.`` and restarts the race."""
+    page.goto(app_url + "/stiff?tab=1&plane.speed=2")
+    page.locator("canvas").locator("visible=true").first.wait_for(timeout=90_000)
+
+    def shown(text):
+        return page.get_by_text(text, exact=False).locator("visible=true").count() > 0
+
+    assert wait_for(lambda: shown("Two-parameter race"))
+    page.get_by_role("button", name="Play", exact=True).locator("visible=true").click()
+    steps = page.locator("span.step-status").locator("visible=true")
+    assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) >= 6, timeout=60)
+    page.get_by_role("button", name="Pause", exact=True).locator("visible=true").click()
+    summary = page.locator("table").filter(has_text="g_Ca").first
+    assert wait_for(lambda: all(m in summary.inner_text()
+                                for m in ("gradient (Adam)", "ES mean", "CMA-ES mean")))
+    page.locator("select").locator("visible=true").first.select_option("0.25")
+    assert wait_for(lambda: "plane.trace_s=0.25" in address(page))
     assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) == 0)
     assert page.console_errors == []
 

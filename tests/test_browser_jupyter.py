@@ -48,7 +48,9 @@ CELLS = {"explorer": CELL,
                   "from landscape_app import Stiff\nStiff()",
          "plasticity-spiking": "import landscape_app; landscape_app.extension()\n"
                                "from landscape_app import Plasticity\n"
-                               "Plasticity().spiking"}
+                               "Plasticity().spiking",
+         "stiff-plane": "import landscape_app; landscape_app.extension()\n"
+                        "from landscape_app import Stiff\nStiff().plane"}
 
 
 @pytest.fixture(params=list(CELLS))

@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 from page_sweep import render
 
+from landscape_app.biophysics import MorrisLecarFit
+from landscape_app.biophysics.landscape import loss_landscape
 from landscape_app.page_models.stiff.neuron import TRUE_CURRENT, NeuronRace
+from landscape_app.page_models.stiff.plane import TRUTH, PlaneRace
 from landscape_app.views.stiff.page import Stiff
 
 
@@ -71,3 +74,84 @@ def test_bad_settings_are_refused():
         NeuronRace(trace_s=2.0)
     with pytest.raises(ValueError):
         NeuronRace(pairs=0)
+
+
+def test_on_the_plane_cma_es_reaches_the_truth_where_the_gradient_and_the_es_do_not():
+    """(I_app, g_Ca) from (120, 3.9), 100 steps, seeds 0-2 (measured over 20 starts, 5 seeds ×
+    4 starts, in docs/stiff.md: gradient 0, ES 0, CMA-ES 17-20 within 0.5 scaled units of the
+    truth). The gradient stops in a local minimum of the loss: every one of its steps runs one
+    simulation; the ES and CMA-ES run 2P + 1 (+ 1 for CMA's mean) a step."""
+    race = PlaneRace(start_current=120.0, start_g_ca=3.9)
+    for seed in range(3):
+        race.settings.seed = seed
+        race.advance(100)
+        summary = race.summary()
+        assert summary["cma"]["error"] < 0.5 and summary["cma"]["loss"] < 1.0
+        assert summary["gd"]["error"] > 5 and summary["gd"]["loss"] > 100
+        assert summary["es"]["error"] > 5
+        assert summary["gd"]["simulations"] == 101
+        assert summary["es"]["simulations"] == 101 * 9 and summary["cma"]["simulations"] == 1010
+    drawn = race.positions()
+    assert drawn["gd"].shape == (101, 2) and drawn["population"].shape == (8, 2)
+    assert np.allclose(drawn["cma"][-1], TRUTH, atol=(0.5, 0.02))
+
+
+def test_the_plane_landscape_is_the_fit_s_loss_with_its_minimum_at_the_truth():
+    race = PlaneRace(trace_s=0.25)
+    land = race.landscape()
+    j, i = np.unravel_index(np.argmin(land["values"]), land["values"].shape)
+    assert (land["x"][i], land["y"][j]) == pytest.approx(tuple(TRUTH))
+    fit = race.fit
+    assert land["values"][7, 30] == pytest.approx(float(fit([[land["x"][30],
+                                                               land["y"][7]]])[0]), rel=1e-12)
+    assert race.landscape()["values"] is land["values"] and not land["values"].flags.writeable
+
+    def minima(v):
+        inner = v[1:-1, 1:-1]
+        low = np.ones_like(inner, dtype=bool)
+        for dj in (-1, 0, 1):
+            for di in (-1, 0, 1):
+                if dj or di:
+                    low &= inner < v[1 + dj:v.shape[0] - 1 + dj, 1 + di:v.shape[1] - 1 + di]
+        return int(low.sum())
+
+    # a quarter-second trace has one basin; at 1 s, local minima cross the valley
+    assert minima(land["values"]) == 1
+    race.settings.trace_s = 1.0
+    assert minima(race.landscape()["values"]) >= 5
+
+
+def test_the_plane_tab_draws_plays_and_reads_its_url_names():
+    view = render(Stiff())
+    plane = view.plane
+    view.tabs.active = 1
+    assert view.player() is plane.playback
+    refused = view.apply_settings({"tab": "1", "plane.start_current": "95", "plane.sigma": "8",
+                                   "start": "120"})
+    assert refused == []
+    assert plane.session.settings.start_current == 95.0 and plane.session.settings.sigma == 8
+    assert view.session.settings.start == 120.0
+    plane.advance(2)()
+    assert plane.playback.step == 2 and "CMA-ES" in plane.summary.value
+    assert set(view.apply_settings({"plane.start_g_ca": "9", "plane.pairs": "0"})) == {
+        "plane.start_g_ca", "plane.pairs"}
+    view.stop()
+
+
+def test_bad_plane_settings_and_landscapes_are_refused():
+    with pytest.raises(ValueError):
+        PlaneRace(start_g_ca=float("nan"))
+    with pytest.raises(ValueError):
+        PlaneRace(trace_s=4.0)
+    one = MorrisLecarFit(duration_ms=50.0)
+    two = MorrisLecarFit(fitted=("I_app", "g_Ca"), truth=(110.0, 4.4), duration_ms=50.0)
+    with pytest.raises(ValueError, match="two parameters"):
+        loss_landscape(one, [1, 2], [1, 2])
+    with pytest.raises(ValueError, match="≥ 0"):
+        loss_landscape(two, [100, 110], [-1.0, 4.0])
+    with pytest.raises(ValueError, match="grid points"):
+        loss_landscape(two, [100.0], [4.0, 4.4])
+    with pytest.raises(ValueError, match="budget"):
+        loss_landscape(MorrisLecarFit(fitted=("I_app", "g_Ca"), truth=(110.0, 4.4),
+                                      duration_ms=4000.0), np.linspace(90, 130, 2000),
+                       np.linspace(4, 5, 2000))

@@ -15,6 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from landscape_app import cli
+from landscape_app.biophysics import MorrisLecarFit
+from landscape_app.biophysics.landscape import loss_landscape
 from landscape_app.control.model import ControlledHopfield
 from landscape_app.control.multistart import multistart
 from landscape_app.dense_memory.capacity import dense_capacity
@@ -134,6 +136,11 @@ def test_the_science_sweeps_give_the_same_numbers_on_the_cluster_as_serially(loc
     e = multistart(model, grid=2, restarts=1, seed=0, scheduler="serial")
     f = multistart(model, grid=2, restarts=1, seed=0, scheduler="local")
     assert e.outcomes == f.outcomes and np.array_equal(e.paths, f.paths)
+    fit = MorrisLecarFit(fitted=("I_app", "g_Ca"), truth=(110.0, 4.4), duration_ms=100.0)
+    x, y = np.linspace(100, 120, 40), np.linspace(4.0, 4.8, 70)  # 70 rows: 3 blocks
+    g = loss_landscape(fit, x, y, scheduler="serial")
+    assert np.array_equal(g, loss_landscape(fit, x, y, scheduler="local"))
+    assert np.array_equal(g[[5, 64], [3, 31]], fit(np.array([[x[3], y[5]], [x[31], y[64]]])))
 
 
 def test_a_model_watched_by_a_page_still_travels_to_the_workers(local):

@@ -41,6 +41,27 @@ def _starts(fit, starts) -> np.ndarray:
     return starts
 
 
+class Adam:
+    """Adam's step (Kingma & Ba 2015, β₁ = 0.9, β₂ = 0.999): with m ← β₁m + (1 − β₁)g and
+    s ← β₂s + (1 − β₂)g², the step is −rate · m̂/(√ŝ + 1e-8) (m̂, ŝ bias-corrected): about
+    ``rate`` per coordinate whatever the gradient's scale — which is why it takes a loss whose
+    gradient spans 1e-3 to 1e3 (docs/stiff.md)."""
+
+    def __init__(self, shape, learning_rate: float):
+        self.rate = finite(learning_rate, "learning rate", 0.0, low_open=True)
+        self.m, self.s = np.zeros(shape), np.zeros(shape)
+        self.k = 0
+
+    def step(self, gradient) -> np.ndarray:
+        """The change of the parameters for ``gradient`` (NaN entries count as 0)."""
+        g = np.nan_to_num(np.asarray(gradient, dtype=float), nan=0.0)
+        self.k += 1
+        self.m = 0.9 * self.m + 0.1 * g
+        self.s = 0.999 * self.s + 0.001 * g * g
+        return -self.rate * (self.m / (1 - 0.9 ** self.k)) / (
+            np.sqrt(self.s / (1 - 0.999 ** self.k)) + 1e-8)
+
+
 def gradient_descent(fit, starts, steps: int = 100, learning_rate: float = 0.5,
                      bounds=None) -> FitPaths:
     """Adam on ``fit.evaluate``'s exact gradient from each start; ``bounds`` (G, 2) clip the
@@ -48,19 +69,14 @@ def gradient_descent(fit, starts, steps: int = 100, learning_rate: float = 0.5,
     parameters and scores NaN."""
     values = _starts(fit, starts).copy()
     steps = count(steps, "steps", 0, 100_000)
-    rate = finite(learning_rate, "learning rate", 0.0, low_open=True)
-    m, s = np.zeros_like(values), np.zeros_like(values)
+    adam = Adam(values.shape, learning_rate)
     path, losses = [values.copy()], []
     for k in range(steps + 1):
         result = fit.evaluate(values)
         losses.append(result["loss"])
         if k == steps:
             break
-        g = np.nan_to_num(result["gradient"], nan=0.0)
-        m = 0.9 * m + 0.1 * g
-        s = 0.999 * s + 0.001 * g * g
-        values = values - rate * (m / (1 - 0.9 ** (k + 1))) / (
-            np.sqrt(s / (1 - 0.999 ** (k + 1))) + 1e-8)
+        values = values + adam.step(result["gradient"])
         if bounds is not None:
             values = np.clip(values, np.asarray(bounds)[:, 0], np.asarray(bounds)[:, 1])
         path.append(values.copy())

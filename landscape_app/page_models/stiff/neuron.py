@@ -13,6 +13,7 @@ import param
 from scipy.ndimage import gaussian_filter1d
 
 from ...biophysics import MorrisLecarFit
+from ...biophysics.fitting import Adam
 from ...plasticity.search import EvolutionStrategy
 
 TRUE_CURRENT = 110.0
@@ -69,7 +70,7 @@ class NeuronRace(param.Parameterized):
         self.es = EvolutionStrategy(None, np.array([s.start]), s.sigma, s.pairs, s.es_rate,
                                     s.seed, block=1)
         self.gd_value = float(s.start)
-        self._m = self._s = 0.0
+        self.adam = Adam(1, s.gd_rate)
         self.step = 0
         self.gd_path, self.gd_loss, self.gd_gradient = [], [], []
         self.es_path, self.es_loss, self.es_evaluations = [], [], []
@@ -99,11 +100,8 @@ class NeuronRace(param.Parameterized):
             g = self.gd_gradient[-1]
             if not np.isfinite(g):
                 raise ValueError(f"the gradient method's simulation diverged at step {k}")
-            self._m = 0.9 * self._m + 0.1 * g
-            self._s = 0.999 * self._s + 0.001 * g * g
-            step = self.settings.gd_rate * (self._m / (1 - 0.9 ** (k + 1))) / (
-                np.sqrt(self._s / (1 - 0.999 ** (k + 1))) + 1e-8)
-            self.gd_value = float(np.clip(self.gd_value - step, *BOUNDS))
+            step = float(self.adam.step(np.array([g]))[0])
+            self.gd_value = float(np.clip(self.gd_value + step, *BOUNDS))
             self.es.update()
             self.step += 1
             self._score()

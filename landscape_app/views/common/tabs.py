@@ -141,3 +141,36 @@ class TabbedPage(pn.viewable.Viewer):
             stop = getattr(view, "stop", None)
             if stop is not None:
                 stop()
+
+
+class PlayedTabs(TabbedPage):
+    """Tabs of played pages (``common.played_page``: /plasticity, /stiff), their settings in
+    the sidebar. The first tab's ``session``, ``playback`` and ``summary`` are the page's, as a
+    one-tab page had them (notebooks, tests, links made before the page had tabs)."""
+
+    def __init__(self, parts, sync_url=False):
+        super().__init__(parts, sync_url=sync_url, sidebar=True)
+
+    def for_lecture(self) -> None:
+        """Every tab's plots 1.3 × for a projector (before the page is drawn)."""
+        for _, part in self.parts:
+            part.for_lecture()
+
+    @property
+    def first(self):
+        return self.parts[0][1]
+
+    @property
+    def session(self):
+        return self.first.session
+
+    @property
+    def playback(self):
+        return self.first.playback
+
+    @property
+    def summary(self):
+        return self.first.summary
+
+    def advance(self, n_steps: int):
+        return self.first.advance(n_steps)

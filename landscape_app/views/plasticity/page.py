@@ -3,13 +3,13 @@ search for one neuron's rule (does it find Oja's?), for a network's pair of rule
 find the top principal components?) and for a spiking neuron's inhibitory rule (does it hold
 the rate at a target?)."""
 
-from ..common.tabs import TabbedPage
+from ..common.tabs import PlayedTabs
 from .network import NetworkView
 from .one_neuron import OneNeuronView
 from .spiking import SpikingView
 
 
-class Plasticity(TabbedPage):
+class Plasticity(PlayedTabs):
     """``Plasticity()`` in a notebook (keyword arguments set the one-neuron search; the
     network search is ``.network``, the spiking one ``.spiking``, each in a cell of its own), the
     /plasticity page when served."""
@@ -19,19 +19,4 @@ class Plasticity(TabbedPage):
         self.network = NetworkView()
         self.spiking = SpikingView()
         super().__init__([("One neuron", self.neuron), ("Network", self.network),
-                          ("Spiking", self.spiking)],
-                         sync_url=sync_url, sidebar=True)
-
-    def for_lecture(self) -> None:
-        """Every tab's plots 1.3 × for a projector (before the page is drawn)."""
-        for _, part in self.parts:
-            part.for_lecture()
-
-    # the first tab's parts, as the page had them before it had tabs (notebooks, tests)
-    @property
-    def session(self):
-        return self.neuron.session
-
-    @property
-    def playback(self):
-        return self.neuron.playback
+                          ("Spiking", self.spiking)], sync_url=sync_url)
