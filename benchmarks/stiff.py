@@ -84,10 +84,17 @@ def run_stiff_benchmarks(quick: bool = False) -> dict:
         loss_landscape(fit, x, y, scheduler=scheduler)
         sweep_s[scheduler] = time.perf_counter() - start
     plane = plane_race_counts(starts=2 if quick else 4, seeds=2 if quick else 5)
-    robertson = RobertsonFit()
+    robertson = RobertsonFit(method="BDF")
     theta = np.array([[7.3, 4.1]])
     solve_s = _best(lambda: robertson(theta))
     sensitivity_solve_s = _best(lambda: robertson.evaluate(theta))
+    # the numba Rosenbrock kernel: one solve, and 256 rate pairs at once (both threads)
+    ros = RobertsonFit()
+    ros(theta)
+    ros_solve_s = _best(lambda: ros(theta), 5)
+    ros_sensitivity_s = _best(lambda: ros.evaluate(theta), 5)
+    pairs = np.column_stack([np.linspace(6.5, 8.5, 256), np.linspace(3.0, 5.0, 256)])
+    ros_many_s = _best(lambda: ros(pairs))
     steps = fit.n_steps
     return {"ml_steps_per_run": steps,
             "ml_loss_run_steps_per_s": runs * steps / loss_s,
@@ -99,7 +106,11 @@ def run_stiff_benchmarks(quick: bool = False) -> dict:
             "landscape_sweep_serial_s": sweep_s["serial"],
             "landscape_sweep_local_s": sweep_s["local"], "plane_race": plane,
             "robertson_solve_ms": 1e3 * solve_s,
-            "robertson_solve_with_sensitivities_ms": 1e3 * sensitivity_solve_s}
+            "robertson_solve_with_sensitivities_ms": 1e3 * sensitivity_solve_s,
+            "robertson_ros2_solve_ms": 1e3 * ros_solve_s,
+            "robertson_ros2_with_sensitivities_ms": 1e3 * ros_sensitivity_s,
+            "robertson_ros2_solves_per_s": len(pairs) / ros_many_s,
+            "robertson_ros2_vs_bdf": sensitivity_solve_s / ros_sensitivity_s}
 
 
 def plane_race_counts(starts: int = 4, seeds: int = 5, steps: int = 100) -> dict:
@@ -134,4 +145,7 @@ def stiff_table(r) -> str:
         + ", ".join(f"{m} {n}/{r['plane_race']['runs']}"
                     for m, n in r["plane_race"]["reached"].items()),
         f"Robertson (scipy BDF): {r['robertson_solve_ms']:.0f} ms a solve, "
-        f"{r['robertson_solve_with_sensitivities_ms']:.0f} ms with sensitivities"])
+        f"{r['robertson_solve_with_sensitivities_ms']:.0f} ms with sensitivities; ROS2 (numba) "
+        f"{r['robertson_ros2_solve_ms']:.2f} ms, {r['robertson_ros2_with_sensitivities_ms']:.2f} "
+        f"ms with sensitivities ({r['robertson_ros2_vs_bdf']:.0f}× BDF), "
+        f"{r['robertson_ros2_solves_per_s']:.0f} solves/s over 256 rate pairs"])

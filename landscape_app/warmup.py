@@ -157,6 +157,10 @@ def _biophysics():
     fit = MorrisLecarFit(duration_ms=5.0)
     fit.evaluate([[100.0]])
     fit([[100.0]])
+    from .biophysics.robertson import explicit_rk4, solve_many
+
+    solve_many([[7.0, 4.0]], times=[1e-3, 1.0], sensitivities=True)
+    explicit_rk4([7.0, 4.0], dt=1e-3, max_steps=2)
 
 
 #: (label, function) in the order the progress bar shows them

@@ -629,6 +629,28 @@ def test_stiff_plane_tab_races_three_methods_and_keeps_its_settings_in_the_addre
     assert page.console_errors == []
 
 
+def test_stiff_reactions_tab_shows_the_explicit_failure_and_races_on_the_rates(page,
+                                                                             app_url):
+    """/stiff's third tab: the explicit method's divergence is stated, Play races the three
+    methods on Robertson's rates, a setting reaches the address under ``rob.``."""
+    page.goto(app_url + "/stiff?tab=2&rob.speed=2")
+    page.locator("canvas").locator("visible=true").first.wait_for(timeout=90_000)
+    assert wait_for(lambda: page.get_by_text("diverged at step", exact=False)
+                    .locator("visible=true").count() > 0)
+    page.get_by_role("button", name="Play", exact=True).locator("visible=true").click()
+    steps = page.locator("span.step-status").locator("visible=true")
+    assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) >= 6, timeout=60)
+    page.get_by_role("button", name="Pause", exact=True).locator("visible=true").click()
+    summary = page.locator("table").filter(has_text="solves").first
+    assert wait_for(lambda: "CMA-ES mean" in summary.inner_text())
+    field = page.locator("input").locator("visible=true").first  # start log₁₀ k₂ (9)
+    assert field.input_value() == "9"
+    field.fill("6.5")
+    field.press("Enter")
+    assert wait_for(lambda: "rob.start_log_k2=6.5" in address(page))
+    assert page.console_errors == []
+
+
 def test_plasticity_spiking_tab_plays_and_keeps_its_settings_in_the_address(page, app_url):
     """A link opens the spiking tab: its settings in the sidebar, Play runs the ES on the LIF
     neuron, the summary shows the three rules' rates; a setting reaches the address under

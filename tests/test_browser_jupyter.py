@@ -50,7 +50,9 @@ CELLS = {"explorer": CELL,
                                "from landscape_app import Plasticity\n"
                                "Plasticity().spiking",
          "stiff-plane": "import landscape_app; landscape_app.extension()\n"
-                        "from landscape_app import Stiff\nStiff().plane"}
+                        "from landscape_app import Stiff\nStiff().plane",
+         "stiff-reactions": "import landscape_app; landscape_app.extension()\n"
+                            "from landscape_app import Stiff\nStiff().reactions"}
 
 
 @pytest.fixture(params=list(CELLS))

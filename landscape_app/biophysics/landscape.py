@@ -16,7 +16,8 @@ from ..sweeps import run_sweep
 
 #: the grid points one sweep point scores (about 0.5 s of one core for 1 s traces)
 BLOCK_POINTS = 1200
-#: the most RK4 steps of one landscape in all (points × steps a trace): ~7 min of one core
+#: the most solver steps of one landscape in all (points × ``fit.steps_per_run``): ~7 min of
+#: one core
 MAX_LANDSCAPE_STEPS = 2e10
 
 
@@ -35,8 +36,8 @@ def loss_landscape(fit, x, y, scheduler: str | None = "serial", progress=None) -
     for name, values in (("x", x), ("y", y)):
         count(values.size, f"grid points along {name}", 2, 2000)
     check_memory(8.0 * x.size * y.size * 3, "the landscape", "a coarser grid")
-    if x.size * y.size * fit.n_steps > MAX_LANDSCAPE_STEPS:
-        raise ValueError(f"{x.size} × {y.size} points × {fit.n_steps} steps exceed the "
+    if x.size * y.size * fit.steps_per_run > MAX_LANDSCAPE_STEPS:
+        raise ValueError(f"{x.size} × {y.size} points × {fit.steps_per_run} steps exceed the "
                          f"landscape budget of {MAX_LANDSCAPE_STEPS:.0e} steps: a coarser grid "
                          "or a shorter trace")
     points = np.stack(np.meshgrid(x, y, indexing="xy"), axis=-1).reshape(-1, 2)

@@ -111,6 +111,11 @@ class MorrisLecarFit:
         return traces, losses, gradients, diverged
 
     @property
+    def steps_per_run(self) -> int:
+        """RK4 steps of one simulation (the cost budgets count them)."""
+        return self.n_steps
+
+    @property
     def times(self) -> np.ndarray:
         """The sample times (ms)."""
         return np.arange(1, self.n_samples + 1) * self.sample_every * self.dt

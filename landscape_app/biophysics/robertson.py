@@ -6,12 +6,14 @@ k₁ = 0.04, k₂ = 3e7, k₃ = 1e4, y(0) = (1, 0, 0); the rates span eleven ord
 an explicit method needs steps below ~1e-3 where the solution changes on scales up to 1e5.
 Fitting θ = (log₁₀ k₂, log₁₀ k₃) to the trajectory at 50 log-spaced times in [1e-5, 1e5]: the
 loss is the mean squared error of y / y_scale (y_scale the true trajectory's peak per species:
-y₂ peaks at 3.6e-5), the forward pass scipy's BDF (an implicit multistep method, the
-analytic Jacobian), the gradient the forward sensitivities S = ∂y/∂θ solved with it,
+y₂ peaks at 3.6e-5), the gradient the forward sensitivities S = ∂y/∂θ solved with y,
 
-    S' = J S + ∂f/∂θ,   ∂f/∂log₁₀ k = ln 10 · k ∂f/∂k,
+    S' = J S + ∂f/∂θ,   ∂f/∂log₁₀ k = ln 10 · k ∂f/∂k.
 
-and beside them an explicit RK4 at a fixed step, reported as "diverged at step k".
+The forward pass: ``"ROS2"`` (default), the numba Rosenbrock kernel (``kernels.robertson``:
+many rate pairs at once, ~1 ms a solve with sensitivities), or scipy's ``"BDF"`` / ``"Radau"``
+(implicit multistep / Runge–Kutta with the analytic Jacobian: the reference, ~100 ms a solve).
+Beside them an explicit RK4 at a fixed step, reported as "diverged at step k".
 """
 
 from __future__ import annotations
@@ -21,12 +23,19 @@ import math
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ..limits import count, finite
+from ..kernels import robertson as kernel
+from ..limits import check_memory, count, finite
 
 TRUE_RATES = (0.04, 3e7, 1e4)
 TIMES = np.logspace(-5, 5, 50)
-#: tolerances of the implicit solver: y₂ lives near 1e-5, so the absolute one is far below it
+#: tolerances of scipy's implicit solvers: y₂ lives near 1e-5, so the absolute one is far below
 RTOL, ATOL = 1e-8, 1e-14
+#: the Rosenbrock kernel's (errors of y ~ rtol relative to each species' peak, measured
+#: against BDF at 1e-8), absolute tolerances per species; and its step budget per solve
+ROS_RTOL = 1e-6
+ROS_ATOL = np.array([1e-10, 1e-14, 1e-10])
+ROS_MAX_STEPS = 200_000
+METHODS = ("ROS2", "BDF", "Radau")
 LN10 = math.log(10.0)
 
 
@@ -90,13 +99,48 @@ def _augmented_jacobian(t, z, k1, k2, k3):
     return out
 
 
-def solve(theta, times=TIMES, sensitivities: bool = False, method: str = "BDF"):
-    """y at ``times`` (T, 3) by the implicit solver (``method``: scipy's "BDF" or "Radau"),
-    and with ``sensitivities`` S (T, 3, 2); raises ValueError if the solver fails."""
-    k1, k2, k3 = _rates(theta)
+def _times(times) -> np.ndarray:
     times = np.asarray(times, dtype=float)
-    if method not in ("BDF", "Radau"):
-        raise ValueError(f"the implicit solver is 'BDF' or 'Radau', got {method!r}")
+    if times.ndim != 1 or times.size < 1 or not np.all(np.isfinite(times)) or \
+            times[0] <= 0 or np.any(np.diff(times) <= 0):
+        raise ValueError("the output times must be finite, positive and increasing")
+    return times
+
+
+def solve_many(thetas, times=TIMES, sensitivities: bool = False):
+    """The Rosenbrock kernel for rows of θ (R, 2): y (R, T, 3), S (R, T, 3, 2) or None, and
+    per row whether it failed (too many steps or not finite: its y and S NaN)."""
+    thetas = np.atleast_2d(np.asarray(thetas, dtype=float))
+    if thetas.ndim != 2 or thetas.shape[1] != 2:
+        raise ValueError(f"give rows of (log₁₀ k₂, log₁₀ k₃), got shape {thetas.shape}")
+    for theta in thetas:
+        _rates(theta)
+    times = _times(times)
+    r, t = thetas.shape[0], times.size
+    check_memory(8.0 * r * t * (9 if sensitivities else 3), "the trajectories", "fewer rows")
+    y = np.empty((r, t, 3))
+    s = np.empty((r, t, 3, 2) if sensitivities else (1, 1, 3, 2))
+    status = np.empty(r, dtype=np.int64)
+    taken = np.empty(r, dtype=np.int64)
+    kernel.robertson_kernel(np.ascontiguousarray(thetas), TRUE_RATES[0], times, ROS_RTOL,
+                            ROS_ATOL, ROS_MAX_STEPS, sensitivities, y, s, status, taken)
+    return y, (s if sensitivities else None), status != kernel.OK
+
+
+def solve(theta, times=TIMES, sensitivities: bool = False, method: str = "ROS2"):
+    """y at ``times`` (T, 3) by the implicit solver (``method``: the numba Rosenbrock kernel
+    "ROS2", scipy's "BDF" or "Radau"), and with ``sensitivities`` S (T, 3, 2); raises
+    ValueError if the solver fails."""
+    if method not in METHODS:
+        raise ValueError(f"the implicit solver is one of {', '.join(METHODS)}, got {method!r}")
+    if method == "ROS2":
+        y, s, failed = solve_many([theta], times, sensitivities)
+        if failed[0]:
+            raise ValueError(f"the Rosenbrock solver failed at θ = {list(theta)}: more than "
+                             f"{ROS_MAX_STEPS:,} steps, or not finite")
+        return (y[0], s[0]) if sensitivities else y[0]
+    k1, k2, k3 = _rates(theta)
+    times = _times(times)
     if sensitivities:
         z0, fun, jac = np.zeros(9), _augmented, _augmented_jacobian
         z0[0] = 1.0
@@ -118,9 +162,14 @@ class RobertsonFit:
     ``fitting``'s methods run on either."""
 
     fitted = ("log₁₀ k₂", "log₁₀ k₃")
+    #: Rosenbrock steps of a typical solve (the cost budgets count them; measured 12,000-15,000
+    #: at rtol 1e-6 across the page's window)
+    steps_per_run = 15_000
 
-    def __init__(self, times=TIMES, method: str = "BDF"):
-        self.times = np.asarray(times, dtype=float)
+    def __init__(self, times=TIMES, method: str = "ROS2"):
+        self.times = _times(times)
+        if method not in METHODS:
+            raise ValueError(f"the solver is one of {', '.join(METHODS)}, got {method!r}")
         self.method = method
         self.truth = np.log10(TRUE_RATES[1:])
         self.target = solve(self.truth, self.times, method=method)
@@ -134,28 +183,49 @@ class RobertsonFit:
             _rates(theta)
         return values
 
+    def _score(self, y, s):
+        """Loss (R,) and gradient (R, 2) (or None) of trajectories y (R, T, 3), S (R, T, 3, 2)."""
+        error = (y - self.target) / self.scale
+        loss = np.mean(error ** 2, axis=(1, 2))
+        if s is None:
+            return loss, None
+        gradient = 2.0 * np.einsum("rta,rtac->rc", error / self.scale, s) / error[0].size
+        return loss, gradient
+
     def _one(self, theta, sensitivities):
         try:
             out = solve(theta, self.times, sensitivities=sensitivities, method=self.method)
         except ValueError:
             return np.nan, np.full(2, np.nan)
         y, s = out if sensitivities else (out, None)
-        error = (y - self.target) / self.scale
-        gradient = (2.0 * np.einsum("ta,tac->c", error / self.scale, s) / error.size
-                    if sensitivities else None)
-        return float(np.mean(error ** 2)), gradient
+        loss, gradient = self._score(y[None], None if s is None else s[None])
+        return float(loss[0]), (None if gradient is None else gradient[0])
 
     def evaluate(self, values) -> dict:
         """``loss`` (R,) and ``gradient`` (R, 2) through the implicit solver's sensitivities
         (NaN where the solver failed)."""
         values = self.parameters(values)
+        if self.method == "ROS2":
+            y, s, _ = solve_many(values, self.times, sensitivities=True)
+            loss, gradient = self._score(y, s)
+            return {"loss": loss, "gradient": gradient}
         parts = [self._one(theta, True) for theta in values]
         return {"loss": np.array([p[0] for p in parts]),
                 "gradient": np.array([p[1] for p in parts])}
 
     def __call__(self, values) -> np.ndarray:
         """The losses alone: forward passes only."""
-        return np.array([self._one(theta, False)[0] for theta in self.parameters(values)])
+        values = self.parameters(values)
+        if self.method == "ROS2":
+            return self._score(solve_many(values, self.times)[0], None)[0]
+        return np.array([self._one(theta, False)[0] for theta in values])
+
+    def traces(self, values) -> np.ndarray:
+        """y at the fit's times (R, T, 3) for each row of θ (NaN where the solver failed)."""
+        values = self.parameters(values)
+        if self.method == "ROS2":
+            return solve_many(values, self.times)[0]
+        return np.array([solve(theta, self.times, method=self.method) for theta in values])
 
 
 def explicit_rk4(theta, dt: float = 1e-3, t_end: float = 1e5, max_steps: int = 10**6) -> dict:
@@ -167,12 +237,7 @@ def explicit_rk4(theta, dt: float = 1e-3, t_end: float = 1e5, max_steps: int = 1
     steps = min(int(math.ceil(finite(t_end, "end time", 0.0, low_open=True) / dt)),
                 count(max_steps, "steps", 1, 10**8))
     y = np.array([1.0, 0.0, 0.0])
-    for step in range(1, steps + 1):
-        a = field(y, *k)
-        b = field(y + 0.5 * dt * a, *k)
-        c = field(y + 0.5 * dt * b, *k)
-        d = field(y + dt * c, *k)
-        y = y + dt / 6.0 * (a + 2 * b + 2 * c + d)
-        if not (np.all(np.isfinite(y)) and np.all((y >= -1.0) & (y <= 2.0))):
-            return {"diverged_at": step, "steps": step, "y": y}
+    step = kernel.explicit_rk4_kernel(*k, dt, steps, y)
+    if step:
+        return {"diverged_at": int(step), "steps": int(step), "y": y}
     return {"diverged_at": None, "steps": steps, "y": y}

@@ -24,6 +24,8 @@ class PlayedPage(pn.viewable.Viewer):
     #: the settings' URL names are ``url_prefix + name`` when the page is a tab of a
     #: ``TabbedPage`` (names unique across its tabs)
     url_prefix = ""
+    #: the widgets in the order of ``settings_names`` (else in the settings' declaration order)
+    widgets_in_order = False
 
     def __init__(self, session, speed_label: str, speed: int):
         super().__init__()
@@ -32,7 +34,8 @@ class PlayedPage(pn.viewable.Viewer):
         self.playback.param.speed.label = speed_label
         self.playback.speed = speed
         self.summary = text_pane("")
-        self.widgets = param_widgets(session.settings, list(self.settings_names))
+        self.widgets = param_widgets(session.settings, list(self.settings_names),
+                                     in_order=self.widgets_in_order)
         self.scale = 1.0  # ``for_lecture`` makes every plot larger for a projector
         self.url = None
 

@@ -133,8 +133,13 @@ class EditableSlider(pn.widgets.EditableFloatSlider):
 FLOAT_FORMAT = "0.[000000]"
 
 
-def param_widgets(parameterized, parameters, **options) -> pn.Param:
-    """``pn.Param`` for ``parameters``: editable sliders for floats, exact to six decimals."""
+def param_widgets(parameterized, parameters, in_order=False, **options) -> pn.Param:
+    """``pn.Param`` for ``parameters``: editable sliders for floats, exact to six decimals;
+    ``in_order``: in the order of ``parameters`` (else Panel's: precedence, then declaration,
+    which puts a subclass's parameters after its base's)."""
+    if in_order:
+        rank = {name: i for i, name in enumerate(parameters)}
+        options.setdefault("sort", lambda item: rank.get(item[0], -1))
     widgets = {}
     for name in parameters:
         p = parameterized.param[name]

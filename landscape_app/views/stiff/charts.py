@@ -11,9 +11,10 @@ LABELS = {"gd": "gradient (Adam)", "es": "ES mean", "cma": "CMA-ES mean"}
 SHOWN_MS = 500.0
 
 
-def race_chart(data, methods, size: dict, marker: int, legend: str = "top_right"):
+def race_chart(data, methods, size: dict, marker: int, legend: str = "top_right",
+               loss_label: str = "loss (mV²)"):
     """Loss (log) against simulations run, a curve and the current point per method."""
-    axes = ("simulations run", "loss (mV²)")
+    axes = ("simulations run", loss_label)
     if not data:
         data = {f"{m}_{k}": np.ones(1) for m in methods for k in ("evaluations", "loss")}
     layers = []

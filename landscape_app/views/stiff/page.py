@@ -1,19 +1,23 @@
 """/stiff: where backpropagation breaks (seed 004; docs/stiff.md), as tabs — the race to fit
-a Morris–Lecar neuron's current (one parameter: the loss and its smoothing), and the race on
-the plane of two parameters with CMA-ES beside the ES."""
+a Morris–Lecar neuron's current (one parameter: the loss and its smoothing), the race on the
+plane of two parameters with CMA-ES beside the ES, and the race on Robertson's stiff
+reactions beside an explicit solver that diverges."""
 
 from ..common.tabs import PlayedTabs
 from .neuron import NeuronView
 from .plane import PlaneView
+from .reactions import ReactionView
 
 
 class Stiff(PlayedTabs):
     """``Stiff()`` in a notebook (keyword arguments set the one-parameter race; the plane's is
-    ``.plane``, in a cell of its own), the /stiff page when served. The first tab's settings
-    keep their URL names without a prefix (links made before the page had tabs)."""
+    ``.plane``, Robertson's ``.reactions``, each in a cell of its own), the /stiff page when
+    served. The first tab's settings keep their URL names without a prefix (links made before
+    the page had tabs)."""
 
     def __init__(self, sync_url=False, **settings):
         self.neuron = NeuronView(**settings)
         self.plane = PlaneView()
-        super().__init__([("One parameter", self.neuron), ("Two parameters", self.plane)],
-                         sync_url=sync_url)
+        self.reactions = ReactionView()
+        super().__init__([("One parameter", self.neuron), ("Two parameters", self.plane),
+                          ("Stiff reactions", self.reactions)], sync_url=sync_url)

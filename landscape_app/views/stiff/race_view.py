@@ -5,12 +5,16 @@ traces, and a summary table; the landscape is sent again only when it changed.""
 import html
 
 import holoviews as hv
+import numpy as np
 import panel as pn
+from scipy.interpolate import RegularGridInterpolator
 
 from ..common.playback import drawn_by_the_document_owner, frozen_document
 from ..common.played_page import PlayedPage
 from ..common.widgets import plot_row, text_pane
 from .charts import COLORS, LABELS, gradient_chart, race_chart, traces_chart
+
+MARKERS = {"gd": "circle", "es": "square", "cma": "triangle"}
 
 
 class RaceView(PlayedPage):
@@ -26,6 +30,9 @@ class RaceView(PlayedPage):
     #: plot sizes (px at scale 1): the landscape, the race and gradient charts, the traces
     sizes = {"landscape": (450, 320), "chart": (380, 320), "traces": (450, 320)}
     race_legend = "top_right"
+    widgets_in_order = True
+    #: the loss's axis label in the race chart
+    loss_label = "loss (mV²)"
 
     def __init__(self, session, sync_url=False):
         super().__init__(session, "Speed (steps per frame)", 1)
@@ -50,7 +57,7 @@ class RaceView(PlayedPage):
     # -- plots ------------------------------------------------------------------------------
     def _race(self, data):
         return race_chart(data, self.methods, self._size("chart"), self._px(7),
-                          self.race_legend)
+                          self.race_legend, self.loss_label)
 
     def _gradient(self, data):
         return gradient_chart(data, self.gradient_label, self._size("chart"), self._px(7))
@@ -85,8 +92,62 @@ class RaceView(PlayedPage):
         return (f"<table style='font-size:0.9em'><tr><th></th>{head}</tr>" + "".join(rows)
                 + "</table>")
 
+    def notes(self) -> list:
+        """What the tab shows between its introduction and its playback (nothing here)."""
+        return []
+
     def main(self):
-        return pn.Column(text_pane(self.intro, sizing_mode="stretch_width"), self.playback,
+        return pn.Column(text_pane(self.intro, sizing_mode="stretch_width"), *self.notes(),
+                         self.playback,
                          plot_row(self.landscape, self.race_plot),
                          plot_row(self.traces_plot, self.gradient_plot),
                          sizing_mode="stretch_width")
+
+
+class TwoParameterView(RaceView):
+    """A race on a loss over two parameters (``page_models.stiff.race``): the log loss as an
+    image with the truth, each method's path and the ES population on it. Subclasses give
+    ``axes`` (x, y labels), ``loss_unit``, ``clim`` (of log₁₀ loss), ``floor`` (the smallest
+    loss drawn) and ``landscape_title``."""
+
+    methods = ("gd", "es", "cma")
+    axes = ("x", "y")
+    loss_unit = ""
+    clim = (0.0, 3.5)
+    floor = 1.0
+    landscape_title = "the loss (log)"
+    sizes = {"landscape": (440, 380), "chart": (360, 320), "traces": (440, 320)}
+    race_legend = "bottom_left"
+
+    def _landscape(self, data):
+        if not data:
+            session = self.session
+            data = {"x": np.linspace(*session.window[0], 2),
+                    "y": np.linspace(*session.window[1], 2), "values": np.ones((2, 2)),
+                    "truth": tuple(session.truth)}
+        values = np.log10(np.maximum(data["values"], self.floor))
+        # each grid point is a simulation: drawn bilinearly at 3 × the grid, not as blocks
+        x, y = (np.linspace(v[0], v[-1], 3 * len(v) - 2) for v in (data["x"], data["y"]))
+        fine = np.stack(np.meshgrid(y, x, indexing="ij"), axis=-1)
+        values = RegularGridInterpolator((data["y"], data["x"]), values)(fine)
+        image = hv.Image((x, y, values), list(self.axes), f"log₁₀ loss{self.loss_unit}").opts(
+            cmap="viridis", colorbar=True, tools=["hover"], clim=self.clim)
+        truth = hv.Points([data["truth"]], list(self.axes), label="truth").opts(
+            marker="star", size=self._px(16), color="white", line_color="black")
+        size = self._size("landscape", title=self.landscape_title)
+        return hv.Overlay([image.opts(**size), truth.opts(**size)]).opts(framewise=True)
+
+    def _positions(self, data):
+        data = data or {**{m: np.array([self.session.truth]) for m in self.methods},
+                        "population": np.zeros((0, 2))}
+        size = self._size("landscape", title=self.landscape_title)
+        layers = [hv.Points(data["population"], list(self.axes), label="ES population").opts(
+            color="#9ecae1", size=self._px(5), line_color=COLORS["es"])]
+        for m in self.methods:
+            layers.append(hv.Curve(data[m], *self.axes).opts(color=COLORS[m], line_width=2))
+        for m in self.methods:
+            layers.append(hv.Points(data[m][-1:], list(self.axes), label=LABELS[m]).opts(
+                color=COLORS[m], size=self._px(13), line_color="white", marker=MARKERS[m]))
+        legend = {"legend_position": "bottom", "legend_cols": 4}
+        return hv.Overlay([layer.opts(**size, **(legend if isinstance(layer, hv.Points)
+                                                 else {})) for layer in layers])
