@@ -84,6 +84,7 @@ def run_stiff_benchmarks(quick: bool = False) -> dict:
         loss_landscape(fit, x, y, scheduler=scheduler)
         sweep_s[scheduler] = time.perf_counter() - start
     plane = plane_race_counts(starts=2 if quick else 4, seeds=2 if quick else 5)
+    network = network_training(50 if quick else 300)
     robertson = RobertsonFit(method="BDF")
     theta = np.array([[7.3, 4.1]])
     solve_s = _best(lambda: robertson(theta))
@@ -105,6 +106,7 @@ def run_stiff_benchmarks(quick: bool = False) -> dict:
             f"ml_landscape_{side}x{side}_1s_s": landscape_s, "landscape_side": side,
             "landscape_sweep_serial_s": sweep_s["serial"],
             "landscape_sweep_local_s": sweep_s["local"], "plane_race": plane,
+            "network": network,
             "robertson_solve_ms": 1e3 * solve_s,
             "robertson_solve_with_sensitivities_ms": 1e3 * sensitivity_solve_s,
             "robertson_ros2_solve_ms": 1e3 * ros_solve_s,
@@ -130,6 +132,37 @@ def plane_race_counts(starts: int = 4, seeds: int = 5, steps: int = 100) -> dict
     return {"runs": starts * seeds, "steps": steps, "starts": points, "reached": reached}
 
 
+def network_training(generations: int = 300, seeds: int = 5) -> dict:
+    """The ES on the pulse-counting network (8 neurons, P = 16, σ = 0.2, rate 0.05), every
+    seed's mean loss per generation; all seeds scored in one simulation call a generation."""
+    from landscape_app.biophysics.network import ONE_BIT_LOSS, MorrisLecarNetwork
+    from landscape_app.plasticity.search import EvolutionStrategy
+
+    net = MorrisLecarNetwork(8)
+    searches = [EvolutionStrategy(None, 0.1 * np.random.default_rng(seed).standard_normal(
+        net.size), 0.2, 16, 0.05, seed, block=net.size) for seed in range(seeds)]
+    size = 2 * 16 + 1
+    start = time.perf_counter()
+    curve = []
+    for g in range(generations + 1):
+        losses = net(np.vstack([e.ask() for e in searches]))
+        losses = np.where(np.isfinite(losses), losses, np.inf)
+        for k, e in enumerate(searches):
+            e.tell(losses[k * size:(k + 1) * size])
+        curve.append(losses[::size].tolist())
+        if g < generations:
+            for e in searches:
+                e.update()
+    seconds = time.perf_counter() - start
+    final = np.array(curve[-1])
+    return {"generations": generations, "seeds": seeds, "seconds": seconds,
+            "networks_per_s": (generations + 1) * seeds * size / seconds,
+            "final": final.tolist(), "one_bit_loss": ONE_BIT_LOSS,
+            "below_one_bit": int(np.sum(final < ONE_BIT_LOSS)),
+            "below_0_025": int(np.sum(final < 0.025)),
+            "curve_every_50": curve[::50]}
+
+
 def stiff_table(r) -> str:
     side = r["landscape_side"]
     return "\n".join([
@@ -148,4 +181,10 @@ def stiff_table(r) -> str:
         f"{r['robertson_solve_with_sensitivities_ms']:.0f} ms with sensitivities; ROS2 (numba) "
         f"{r['robertson_ros2_solve_ms']:.2f} ms, {r['robertson_ros2_with_sensitivities_ms']:.2f} "
         f"ms with sensitivities ({r['robertson_ros2_vs_bdf']:.0f}× BDF), "
-        f"{r['robertson_ros2_solves_per_s']:.0f} solves/s over 256 rate pairs"])
+        f"{r['robertson_ros2_solves_per_s']:.0f} solves/s over 256 rate pairs",
+        f"Network (8 Morris–Lecar neurons, pulse counting): {r['network']['seeds']} ES seeds × "
+        f"{r['network']['generations']} generations in {r['network']['seconds']:.0f} s "
+        f"({r['network']['networks_per_s']:.0f} networks/s, 4 trials each); final loss "
+        + " / ".join(f"{v:.3f}" for v in r["network"]["final"])
+        + f"; below one bit (1/18): {r['network']['below_one_bit']}, below 0.025: "
+        f"{r['network']['below_0_025']}"])

@@ -161,6 +161,10 @@ def _biophysics():
 
     solve_many([[7.0, 4.0]], times=[1e-3, 1.0], sensitivities=True)
     explicit_rk4([7.0, 4.0], dt=1e-3, max_steps=2)
+    from .biophysics.network import MorrisLecarNetwork
+
+    network = MorrisLecarNetwork(2)
+    network(np.zeros((1, network.size)))
 
 
 #: (label, function) in the order the progress bar shows them

@@ -651,6 +651,22 @@ def test_stiff_reactions_tab_shows_the_explicit_failure_and_races_on_the_rates(p
     assert page.console_errors == []
 
 
+def test_stiff_network_tab_trains_generations_and_keeps_its_settings_in_the_address(page,
+                                                                                   app_url):
+    """/stiff's fourth tab: Play runs ES generations on the Morris–Lecar network (the summary
+    counts the networks run), a setting reaches the address under ``net.``."""
+    page.goto(app_url + "/stiff?tab=3&net.neurons=4&net.pairs=4")
+    page.locator("canvas").locator("visible=true").first.wait_for(timeout=90_000)
+    page.get_by_role("button", name="Play", exact=True).locator("visible=true").click()
+    steps = page.locator("span.step-status").locator("visible=true")
+    assert wait_for(lambda: int(STEP.search(steps.inner_text()).group(1)) >= 4, timeout=60)
+    page.get_by_role("button", name="Pause", exact=True).locator("visible=true").click()
+    summary = page.locator("table").filter(has_text="networks run").first
+    assert wait_for(lambda: "generation" in summary.inner_text())
+    assert wait_for(lambda: "net.neurons=4" in address(page))
+    assert page.console_errors == []
+
+
 def test_plasticity_spiking_tab_plays_and_keeps_its_settings_in_the_address(page, app_url):
     """A link opens the spiking tab: its settings in the sidebar, Play runs the ES on the LIF
     neuron, the summary shows the three rules' rates; a setting reaches the address under

@@ -52,7 +52,9 @@ CELLS = {"explorer": CELL,
          "stiff-plane": "import landscape_app; landscape_app.extension()\n"
                         "from landscape_app import Stiff\nStiff().plane",
          "stiff-reactions": "import landscape_app; landscape_app.extension()\n"
-                            "from landscape_app import Stiff\nStiff().reactions"}
+                            "from landscape_app import Stiff\nStiff().reactions",
+         "stiff-network": "import landscape_app; landscape_app.extension()\n"
+                          "from landscape_app import Stiff\nStiff().network"}
 
 
 @pytest.fixture(params=list(CELLS))

@@ -125,7 +125,7 @@ def test_the_plane_landscape_is_the_fit_s_loss_with_its_minimum_at_the_truth():
 
 def test_the_plane_tab_draws_plays_and_reads_its_url_names():
     view = render(Stiff())
-    plane = view.plane
+    plane = render(view.plane)  # the page renders its first tab; this one on its own
     view.tabs.active = 1
     assert view.player() is plane.playback
     refused = view.apply_settings({"tab": "1", "plane.start_current": "95", "plane.sigma": "8",
@@ -188,7 +188,7 @@ def test_an_explicit_solver_on_the_same_problem_diverges_and_the_tab_says_where(
 def test_the_reactions_tab_draws_plays_and_reads_its_url_names():
     view = render(Stiff())
     view.tabs.active = 2
-    reactions = view.reactions
+    reactions = render(view.reactions)
     assert view.player() is reactions.playback
     assert view.apply_settings({"tab": "2", "rob.start_log_k2": "6.5", "rob.sigma": "0.2"}) == []
     assert reactions.session.settings.start_log_k2 == 6.5
@@ -198,4 +198,25 @@ def test_the_reactions_tab_draws_plays_and_reads_its_url_names():
         "rob.start_log_k3", "rob.sigma"}
     with pytest.raises(ValueError):
         ReactionRace(start_log_k2=float("inf"))
+    view.stop()
+
+
+def test_the_network_tab_trains_a_generation_a_step_and_reads_its_url_names():
+    view = render(Stiff())
+    network = render(view.network)
+    view.tabs.active = 3
+    assert view.player() is network.playback
+    assert view.apply_settings({"tab": "3", "net.neurons": "4", "net.pairs": "3"}) == []
+    session = network.session
+    assert session.settings.neurons == 4 and session.network.size == 24
+    network.advance(2)()
+    assert network.playback.step == 2 and session.summary()["simulations"] == 3 * 7
+    outputs = session.outputs()
+    assert outputs["y"].shape == (4, outputs["time"].size)
+    assert session.activity()["s"].shape == (4, outputs["time"].size)
+    curve = session.curve()
+    assert curve["loss"].shape == (3,) and curve["uncoupled"] > curve["one_bit"]
+    assert "networks run" in network.summary.value
+    assert set(view.apply_settings({"net.neurons": "40", "net.sigma": "x"})) == {
+        "net.neurons", "net.sigma"}
     view.stop()
