@@ -88,7 +88,7 @@ class NetworkView(PlayedPage):
         n = s.shape[0]
         image = hv.Image((t, np.arange(n) + 1, s), ["time (ms)", "neuron"],
                          "synaptic gate s").opts(
-            cmap="magma", clim=(0.0, 0.7), colorbar=True, width=self._px(860),
+            cmap="magma", clim=(0.0, 0.7), colorbar=True, width=self._px(560),
             height=self._px(220), framewise=True, yticks=list(range(1, n + 1)),
             title="the network on the last trial: each neuron's synaptic gate")
         return image
