@@ -90,7 +90,7 @@ class NetworkView(PlayedPage):
                          "synaptic gate s").opts(
             cmap="magma", clim=(0.0, 0.7), colorbar=True, width=self._px(560),
             height=self._px(220), framewise=True, yticks=list(range(1, n + 1)),
-            title="the network on the last trial: each neuron's synaptic gate")
+            title="each neuron's synaptic gate, last trial")
         return image
 
     # -- frames -----------------------------------------------------------------------------
