@@ -69,8 +69,13 @@ class TabbedPage(pn.viewable.Viewer):
             self.url.write_on_load()
 
     def _show_side(self) -> None:
-        for index, column in enumerate(self.side):
-            column.visible = index == self.tabs.active
+        # in one message, the closed tabs' settings hidden before the open one's are shown: the
+        # browser never shows two tabs' settings at once
+        with pn.io.hold():
+            for index, column in enumerate(self.side):
+                if index != self.tabs.active:
+                    column.visible = False
+            self.side[self.tabs.active].visible = True
 
     def controls(self):
         """The open tab's settings (a page with ``sidebar``: the template's sidebar)."""
