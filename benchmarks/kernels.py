@@ -18,6 +18,9 @@ CASES = [
      ref.random_walk_metropolis, {}),
     ("UnderdampedLangevin", samplers.UnderdampedLangevin, {"step_size": 0.005, "friction": 5.0},
      ref.underdamped_langevin, {"friction": 5.0}),
+    ("ParallelTempering (K=8, MALA)", samplers.ParallelTempering,
+     {"step_size": 1e-4, "replicas": 8, "hottest": 30.0}, ref.parallel_tempering,
+     {"replicas": 8, "hottest": 30.0}),
 ]
 TEMPERATURE = 20.0
 

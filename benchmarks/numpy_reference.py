@@ -127,3 +127,37 @@ def underdamped_langevin(start, n_steps, step_size, temperature, rng, friction=5
         v = v - 0.5 * h * g
         positions[k + 1], energies[k + 1] = x, e
     return positions, energies
+
+
+def parallel_tempering(start, n_steps, step_size, temperature, rng, replicas=8, hottest=30.0):
+    """K replicas per chain at T·hottest^(k/(K−1)), each a MALA step, then the neighbour swaps
+    of this step's parity (even pairs on even steps); the coldest replica stored."""
+    n, k = start.shape[0], replicas
+    temps = temperature * hottest ** (np.arange(k) / (k - 1))
+    t = np.tile(temps, n)
+    x = np.repeat(start, k, axis=0)
+    e, g = muller_brown(x)
+    positions, energies = _storage(n_steps, start)
+    positions[0], energies[0] = x[::k], e[::k]
+    noise = np.sqrt(2 * step_size * t)[:, None]
+    for step in range(n_steps):
+        xi = rng.standard_normal(x.shape)
+        q = x - step_size * g + noise * xi
+        qe, qg = muller_brown(q)
+        r = x - q + step_size * qg
+        log_alpha = -(qe - e) / t + 0.5 * (xi**2).sum(1) - (r**2).sum(1) / (4 * step_size * t)
+        accept = np.log(rng.random(len(x))) < log_alpha
+        x = np.where(accept[:, None], q, x)
+        e = np.where(accept, qe, e)
+        g = np.where(accept[:, None], qg, g)
+        pairs = np.arange(step % 2, k - 1, 2)
+        lo = (np.arange(n)[:, None] * k + pairs).ravel()
+        hi = lo + 1
+        log_ratio = (e[lo] - e[hi]) * (1 / t[lo] - 1 / t[hi])
+        swap = np.log(rng.random(lo.size)) < log_ratio
+        a, b = lo[swap], hi[swap]
+        x[a], x[b] = x[b], x[a].copy()
+        e[a], e[b] = e[b], e[a].copy()
+        g[a], g[b] = g[b], g[a].copy()
+        positions[step + 1], energies[step + 1] = x[::k], e[::k]
+    return positions, energies

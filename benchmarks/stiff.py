@@ -84,7 +84,9 @@ def run_stiff_benchmarks(quick: bool = False) -> dict:
         loss_landscape(fit, x, y, scheduler=scheduler)
         sweep_s[scheduler] = time.perf_counter() - start
     plane = plane_race_counts(starts=2 if quick else 4, seeds=2 if quick else 5)
+    neuron_race = neuron_race_counts(1000.0 if quick else 4000.0, 4 if quick else 20)
     network = network_training(50 if quick else 300)
+    network_gradient = network_gradient_descent(10 if quick else 60, 1 if quick else 2)
     robertson = RobertsonFit(method="BDF")
     theta = np.array([[7.3, 4.1]])
     solve_s = _best(lambda: robertson(theta))
@@ -106,7 +108,8 @@ def run_stiff_benchmarks(quick: bool = False) -> dict:
             f"ml_landscape_{side}x{side}_1s_s": landscape_s, "landscape_side": side,
             "landscape_sweep_serial_s": sweep_s["serial"],
             "landscape_sweep_local_s": sweep_s["local"], "plane_race": plane,
-            "network": network,
+            "neuron_race": neuron_race, "network": network,
+            "network_gradient": network_gradient,
             "robertson_solve_ms": 1e3 * solve_s,
             "robertson_solve_with_sensitivities_ms": 1e3 * sensitivity_solve_s,
             "robertson_ros2_solve_ms": 1e3 * ros_solve_s,
@@ -163,6 +166,74 @@ def network_training(generations: int = 300, seeds: int = 5) -> dict:
             "curve_every_50": curve[::50]}
 
 
+def neuron_race_counts(duration_ms: float = 4000.0, n_starts: int = 20) -> dict:
+    """The reference's 1-D race on I_app: ``n_starts`` starts uniform on [85, 135] (seed 0),
+    Adam on the exact gradient (100 steps, rate 0.5) and the ES (3 pairs, 80 generations, rate
+    0.5) at σ = 3 and 6, I clipped to [60, 160]; how many end within 0.5 and within 2 of I*,
+    and how many at rest (I < 88, below the Hopf point)."""
+    from landscape_app.biophysics.fitting import evolution_strategy, gradient_descent
+
+    fit = MorrisLecarFit(duration_ms=duration_ms)
+    starts = np.random.default_rng(0).uniform(85, 135, (n_starts, 1))
+    bounds = np.array([[60.0, 160.0]])
+    finals = {"adam": gradient_descent(fit, starts, steps=100, learning_rate=0.5,
+                                       bounds=bounds).final()[:, 0]}
+    for sigma in (3.0, 6.0):
+        finals[f"es_sigma_{sigma:.0f}"] = evolution_strategy(
+            fit, starts, sigma=sigma, pairs=3, generations=80, learning_rate=0.5,
+            bounds=bounds).final()[:, 0]
+    return {"duration_ms": duration_ms, "starts": n_starts, **{
+        name: {"within_0_5": int(np.sum(np.abs(f - 110.0) < 0.5)),
+               "within_2": int(np.sum(np.abs(f - 110.0) < 2.0)),
+               "at_rest": int(np.sum(f < 88.0)), "final": np.round(f, 2).tolist()}
+        for name, f in finals.items()}}
+
+
+def network_gradient_descent(steps: int = 60, seeds: int = 2, rate: float = 0.05) -> dict:
+    """Adam on the exact gradient through the network (forward sensitivities) from the page's
+    seeded starts, the ES's own rate: the loss per step, |∇L|, and central differences along
+    ∇L at h = 1e-4 on the 700 ms task (does the gradient describe the loss?)."""
+    from landscape_app.biophysics.fitting import Adam
+    from landscape_app.biophysics.network import MorrisLecarNetwork, PulseTask
+
+    net = MorrisLecarNetwork(8)
+    runs = []
+    start = time.perf_counter()
+    for seed in range(seeds):
+        theta = 0.1 * np.random.default_rng(np.random.SeedSequence([seed, 0x4E7])) \
+            .standard_normal(net.size)
+        adam, losses, norms = Adam(net.size, rate), [], []
+        for _ in range(steps + 1):
+            result = net.gradient(theta)
+            losses.append(result["loss"])
+            norms.append(float(np.linalg.norm(result["gradient"])))
+            theta = theta + adam.step(result["gradient"])
+        runs.append({"seed": seed, "loss_every_10": losses[::10], "norm_every_10": norms[::10],
+                     "first": losses[0], "lowest": min(losses), "final": losses[-1]})
+    seconds = time.perf_counter() - start
+    # two starts θ ~ N(0, 0.1²): the page's seed 1, and another draw whose network spikes
+    # more (its sensitivities grow ~100× faster)
+    starts = {"page_seed_1": np.random.SeedSequence([1, 0x4E7]), "default_rng_1": 1}
+    growth = {}
+    for label, seed in starts.items():
+        theta = 0.1 * np.random.default_rng(seed).standard_normal(net.size)
+        growth[label] = {}
+        for trial_ms in (500.0, 700.0, 1000.0, 1500.0, 2500.0):
+            longer = MorrisLecarNetwork(8, PulseTask(trial_ms=trial_ms))
+            result = longer.gradient(theta)
+            norm = float(np.linalg.norm(result["gradient"]))
+            d = result["gradient"] / norm
+            h = 1e-4
+            central = float(np.diff(longer(np.vstack([theta - h * d, theta + h * d])))[0]
+                            / (2 * h))
+            growth[label][f"{trial_ms:.0f}"] = {
+                "norm": norm, "central_along": central,
+                "max_sensitivity": float(np.max(result["sensitivity"]))}
+    return {"steps": steps, "seeds": seeds, "rate": rate, "runs": runs,
+            "seconds_per_gradient": seconds / max(seeds * (steps + 1), 1),
+            "by_trial_length": growth}
+
+
 def stiff_table(r) -> str:
     side = r["landscape_side"]
     return "\n".join([
@@ -177,6 +248,11 @@ def stiff_table(r) -> str:
         "  plane race (I_app, g_Ca), 100 steps: reached the truth "
         + ", ".join(f"{m} {n}/{r['plane_race']['runs']}"
                     for m, n in r["plane_race"]["reached"].items()),
+        f"  1-D race on {r['neuron_race']['duration_ms'] / 1e3:.0f} s traces, "
+        f"{r['neuron_race']['starts']} starts: within 0.5 (within 2; at rest) of I* — "
+        + ", ".join(f"{m} {r['neuron_race'][m]['within_0_5']} ({r['neuron_race'][m]['within_2']}"
+                    f"; {r['neuron_race'][m]['at_rest']})"
+                    for m in ("adam", "es_sigma_3", "es_sigma_6")),
         f"Robertson (scipy BDF): {r['robertson_solve_ms']:.0f} ms a solve, "
         f"{r['robertson_solve_with_sensitivities_ms']:.0f} ms with sensitivities; ROS2 (numba) "
         f"{r['robertson_ros2_solve_ms']:.2f} ms, {r['robertson_ros2_with_sensitivities_ms']:.2f} "
@@ -187,4 +263,9 @@ def stiff_table(r) -> str:
         f"({r['network']['networks_per_s']:.0f} networks/s, 4 trials each); final loss "
         + " / ".join(f"{v:.3f}" for v in r["network"]["final"])
         + f"; below one bit (1/18): {r['network']['below_one_bit']}, below 0.025: "
-        f"{r['network']['below_0_025']}"])
+        f"{r['network']['below_0_025']}",
+        f"  Adam on the exact network gradient ({r['network_gradient']['steps']} steps, rate "
+        f"{r['network_gradient']['rate']}): loss "
+        + ", ".join(f"{run['first']:.3f} → {run['final']:.3f}"
+                    for run in r["network_gradient"]["runs"])
+        + f"; {r['network_gradient']['seconds_per_gradient']:.1f} s a gradient"])

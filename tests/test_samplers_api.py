@@ -47,7 +47,8 @@ def test_shapes_costs_and_diagnostics(name):
         assert 0.0 < run.acceptance_rate <= 1.0
     else:
         assert run.accepted is None and run.acceptance_rate is None
-    per_step = {"HMC": s.param.values().get("n_leapfrog", 0)}.get(name, 1)
+    per_step = {"HMC": s.param.values().get("n_leapfrog", 0),
+                "ParallelTempering": s.param.values().get("replicas", 0)}.get(name, 1)
     if name == "EvolutionStrategy":
         assert run.grad_evals == 0 and run.energy_evals == n * (1 + 40 * (2 * 4 + 1))
     elif name in ("RandomWalkMetropolis", "SimulatedAnnealing"):

@@ -220,3 +220,26 @@ def test_the_network_tab_trains_a_generation_a_step_and_reads_its_url_names():
     assert set(view.apply_settings({"net.neurons": "40", "net.sigma": "x"})) == {
         "net.neurons", "net.sigma"}
     view.stop()
+
+
+def test_the_network_tab_takes_the_gradient_through_its_mean_network():
+    """The button computes the exact gradient at the current ES mean: the chart gets
+    ‖∂s(t)/∂θ‖ per trial (≈ 0 before the first pulse, growing after), the note |∇L| and the
+    central differences along it; a new setting clears it."""
+    view = render(Stiff())
+    network = render(view.network)
+    view.apply_settings({"tab": "3", "net.neurons": "3", "net.pairs": "2"})
+    network.advance(1)()
+    network.take_gradient()
+    result = network.session.gradient_result
+    assert result["generation"] == 1 and result["sensitivity"].shape == (4, 140)
+    # before the first pulse only the rest's gate (s relaxes from 0 to ~1e-9) feels θ
+    assert np.all(result["sensitivity"][:, network.session.network.task.times < 100] < 1e-6)
+    assert result["sensitivity"][-1].max() > 0 and np.isfinite(result["norm"])
+    assert [h for h, _ in result["checks"]] == [1e-4, 1e-3, 1e-2]
+    # at h = 1e-4 the difference quotient along ∇L is |∇L| to the loss's curvature there
+    assert result["checks"][0][1] == pytest.approx(result["norm"], rel=0.2)
+    assert "|∇L|" in network.gradient_note.value and not network.gradient_button.disabled
+    view.apply_settings({"net.seed": "3"})
+    assert network.session.gradient_result is None
+    view.stop()

@@ -110,6 +110,17 @@ def _rest(current: np.ndarray, p=HOPF):
     return v, 0.5 * (1.0 + np.tanh((v - p[9]) / p[10]))
 
 
+def _rest_slopes(v, p=HOPF):
+    """dV_rest/dI and dw∞/dV at the rest V of ``_rest``: the implicit function theorem on
+    g(V) = I − g_L(V − V_L) − g_Ca m∞(V)(V − V_Ca) − g_K w∞(V)(V − V_K) = 0, dV/dI = −1/g′(V)."""
+    a = np.tanh((v - p[7]) / p[8])
+    b = np.tanh((v - p[9]) / p[10])
+    m, w = 0.5 * (1.0 + a), 0.5 * (1.0 + b)
+    dm, dw = (1.0 - a * a) / (2.0 * p[8]), (1.0 - b * b) / (2.0 * p[10])
+    slope = -p[1] - p[2] * (dm * (v - p[5]) + m) - p[3] * (dw * (v - p[6]) + w)
+    return -1.0 / slope, dw
+
+
 class MorrisLecarNetwork:
     """``n_neurons`` Morris–Lecar neurons on ``task``: the loss of parameter rows θ."""
 
@@ -185,6 +196,59 @@ class MorrisLecarNetwork:
 
     def __call__(self, thetas) -> np.ndarray:
         return self.evaluate(thetas)["loss"]
+
+    def gradient(self, theta) -> dict:
+        """The loss of one network θ and its exact gradient (for the RK4 map) by forward
+        sensitivities of all N² + 2N parameters (``kernels.ml_network``), with the readout's
+        own dependence on θ (c = (XᵀX + ρI)⁻¹Xᵀy, so dc = (XᵀX + ρI)⁻¹(−dXᵀe − XᵀdX c), e the
+        residual): ``loss``, ``gradient`` (P,), ``sensitivity`` (trials, samples) the norm
+        ‖∂s(t)/∂θ‖ over parameters and neurons, ``diverged_at`` (trials,) the first step the
+        simulation or a tangent left the finite range (−1: none). A diverged tangent makes the
+        gradient NaN: the gradient itself has blown up."""
+        theta = np.asarray(theta, dtype=float).reshape(1, -1)
+        run = self.evaluate(theta)
+        base, gain, weights = self.unpack(theta)
+        task, n, size = self.task, self.n, self.size
+        trials, samples = task.n_max + 1, task.times.size
+        if float(size) * trials * task.n_steps * self.n * 4 > MAX_NEURON_STEPS:
+            raise ValueError(f"the gradient of {size} parameters over {trials} trials × "
+                             f"{task.n_steps} steps exceeds the budget of "
+                             f"{MAX_NEURON_STEPS:.0e} neuron-steps: fewer neurons or steps")
+        check_memory(8.0 * trials * size * samples * n, "the network's sensitivities",
+                     "fewer neurons")
+        eye = np.eye(size)
+        d_base = np.ascontiguousarray(3.0 * eye[:, :n])
+        d_gain = np.ascontiguousarray(20.0 * eye[:, n:2 * n])
+        d_weights = np.ascontiguousarray(10.0 * eye[:, 2 * n:].reshape(size, n, n))
+        v0, w0 = _rest(base[0])
+        dv_db, dw_dv = _rest_slopes(v0)
+        dv0 = np.ascontiguousarray(d_base * dv_db)
+        dw0 = np.ascontiguousarray(dv0 * dw_dv)
+        ds = np.zeros((trials, size, samples, n))
+        diverged = np.empty((trials, size), dtype=np.int64)
+        kernel.ml_network_tangent_kernel(
+            HOPF, base[0], gain[0], weights[0], v0, w0, d_base, d_gain, d_weights, dv0, dw0,
+            self._pulses, task.dt, task.sample_every, ds, diverged)
+        failed = np.where(diverged >= 0, diverged, np.iinfo(np.int64).max).min(axis=1)
+        diverged_at = np.where(failed < np.iinfo(np.int64).max, failed, -1)
+        diverged_at = np.where(run["diverged_at"][0] >= 0, run["diverged_at"][0], diverged_at)
+        sensitivity = np.sqrt(np.sum(ds * ds, axis=(1, 3)))
+        loss = float(run["loss"][0])
+        if np.any(diverged_at >= 0) or not np.isfinite(loss):
+            return {"loss": loss, "gradient": np.full(size, np.nan),
+                    "sensitivity": sensitivity, "diverged_at": diverged_at}
+        x = self._features(run["s"][0])
+        c = run["readout"][0]
+        e = x @ c - self.target
+        # dS (P, M, N): the hold samples' tangents of every trial, in the features' order
+        d_s = np.concatenate([ds[trial][:, self.hold] for trial in range(trials)], axis=1)
+        dx_c = d_s @ c[:-1]
+        dx_e = np.concatenate([d_s.transpose(0, 2, 1) @ e, np.zeros((size, 1))], axis=1)
+        a = x.T @ x + RIDGE * np.eye(n + 1)
+        dc = np.linalg.solve(a, (-dx_e - dx_c @ x).T).T
+        grad = 2.0 / e.size * (dx_c @ e + dc @ (x.T @ e))
+        return {"loss": loss, "gradient": grad, "sensitivity": sensitivity,
+                "diverged_at": diverged_at}
 
 
 def one_bit_network(n_neurons: int = 8) -> np.ndarray:

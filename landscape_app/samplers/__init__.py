@@ -17,6 +17,7 @@ from .metropolis import RandomWalkMetropolis
 from .momentum import Momentum
 from .run import Run
 from .schedules import SCHEDULES, temperature_schedule
+from .tempering import ParallelTempering
 from .underdamped import UnderdampedLangevin
 from .weight_noise import WeightNoiseLangevin
 
@@ -26,6 +27,7 @@ METHODS = {
     for cls in (
         GradientDescent, Momentum, Langevin, MALA, RandomWalkMetropolis, HMC,
         UnderdampedLangevin, SimulatedAnnealing, EvolutionStrategy, WeightNoiseLangevin,
+        ParallelTempering,
     )
 }
 
@@ -41,6 +43,7 @@ def get(name: str, **params) -> Sampler:
 
 __all__ = [
     "HMC", "MALA", "METHODS", "SCHEDULES", "ChainState", "EvolutionStrategy", "GradientDescent",
-    "Langevin", "Momentum", "RandomWalkMetropolis", "Run", "Sampler", "SimulatedAnnealing",
+    "Langevin", "Momentum", "ParallelTempering", "RandomWalkMetropolis", "Run", "Sampler",
+    "SimulatedAnnealing",
     "UnderdampedLangevin", "WeightNoiseLangevin", "get", "temperature_schedule",
 ]

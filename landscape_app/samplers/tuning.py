@@ -9,7 +9,9 @@ From the largest Hessian eigenvalue at the minima, λ_max, and the lowest barrie
   the stability limit 2/λ_max of gradient descent;
 * leapfrog / BAOAB steps: ε = 0.6/√λ_max, h = 0.3/√λ_max (a fraction of the fastest period);
 * friction γ = √λ_min (about critical damping of the slowest well direction);
-* random-walk scale s = 1.5·√(T/λ_max) (the width of the narrowest well at T).
+* random-walk scale s = 1.5·√(T/λ_max) (the width of the narrowest well at T);
+* parallel tempering: MALA's η, 8 replicas up to 30 T (the hottest crosses barriers of 7 T…
+  30 T, a few times the suggested T's ΔE/4).
 """
 
 import math
@@ -71,4 +73,6 @@ def suggest_settings(landscape: Landscape, critical_points=None) -> dict:
         "EvolutionStrategy": {"step_size": eta, "sigma": _round(0.01 * width),
                               "population": 16},
         "WeightNoiseLangevin": {"step_size": _round(0.2 / lam), "alpha": 0.5},
+        "ParallelTempering": {"step_size": eta, "replicas": 8, "hottest": 30.0,
+                              "move": "MALA"},
     }

@@ -315,6 +315,9 @@ class Experiment(ExplorerSettings):
             "mean_energy": float(np.nanmean(self.energies)) if np.isfinite(self.energies).any()
             else math.nan,
         }
+        if hasattr(self.sampler, "swap_rates") and self._state is not None:
+            out["ladder"] = self.current_temperature * self.sampler.ladder()
+            out["swap_rates"] = self.sampler.swap_rates(self._state)
         grid = self.exact()
         n = len(self.recent_samples())
         if with_ess:

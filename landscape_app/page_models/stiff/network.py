@@ -61,6 +61,7 @@ class NetworkTraining(param.Parameterized):
         self.es = EvolutionStrategy(None, start, s.sigma, s.pairs, s.rate, seed, block=size)
         self.generation = 0
         self.losses, self.best, self.evaluations = [], [], []
+        self.gradient_result = None
         self._score()
 
     def _score(self) -> None:
@@ -71,6 +72,7 @@ class NetworkTraining(param.Parameterized):
         self.losses.append(float(result["loss"][0]))
         self.best.append(float(np.min(values)))
         self.evaluations.append(self.es.evaluations)
+        self.mean_theta = self.es.theta.copy()
         self.mean_s = result["s"][0]
         self.mean_readout = result["readout"][0]
         self.mean_diverged = bool(np.any(result["diverged_at"][0] >= 0))
@@ -81,6 +83,30 @@ class NetworkTraining(param.Parameterized):
             self.es.update()
             self.generation += 1
             self._score()
+
+    def take_gradient(self) -> dict:
+        """The exact gradient through the ES mean's network (forward sensitivities of all
+        N² + 2N parameters, ``MorrisLecarNetwork.gradient``; about 1.5 s for N = 8) and what it
+        predicts: the slope |∇L| against central differences of the loss along ∇L at steps h
+        of 1e-4, 1e-3 and 1e-2 — where they disagree the loss is rugged on the scale of h and
+        the gradient says nothing about a step that size (docs/stiff.md, "The gradient through
+        the network")."""
+        network, theta = self.network, self.mean_theta
+        result = network.gradient(theta)
+        norm = float(np.linalg.norm(result["gradient"]))
+        checks = []
+        if np.isfinite(norm) and norm > 0:
+            d = result["gradient"] / norm
+            steps = np.array([1e-4, 1e-3, 1e-2])
+            rows = np.vstack([theta + steps[:, None] * d, theta - steps[:, None] * d])
+            values = network(rows)
+            slopes = (values[:3] - values[3:]) / (2 * steps)
+            checks = [(float(h), float(v)) for h, v in zip(steps, slopes, strict=True)]
+        self.gradient_result = {
+            "generation": self.generation, "loss": result["loss"], "norm": norm,
+            "checks": checks, "sensitivity": result["sensitivity"],
+            "diverged_at": result["diverged_at"], "time": network.task.times}
+        return self.gradient_result
 
     # -- what the view draws ----------------------------------------------------------------
     def outputs(self) -> dict:

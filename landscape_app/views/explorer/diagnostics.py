@@ -50,6 +50,12 @@ class DiagnosticsPanel:
             ("Mean energy", format_number(s["mean_energy"], 4)),
             ("Diverged chains", format_number(s["diverged"])),
         ]
+        if "ladder" in s:
+            ladder = ", ".join(format_number(t, 2) for t in s["ladder"])
+            rates = ", ".join("–" if not math.isfinite(r) else f"{r:.2f}"
+                              for r in s["swap_rates"])
+            rows += [("Replica temperatures", f"<small>{ladder}</small>"),
+                     ("Swap acceptance (neighbours)", f"<small>{rates}</small>")]
         body = "".join(f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>"
                        for k, v in rows)
         self.numbers.value = f"<table style='width:100%'>{body}</table>"

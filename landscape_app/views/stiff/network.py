@@ -10,7 +10,7 @@ import panel as pn
 from ...page_models.stiff.network import NETWORK_SETTINGS, NetworkTraining
 from ..common.playback import drawn_by_the_document_owner, frozen_document
 from ..common.played_page import PlayedPage
-from ..common.widgets import plot_row, text_pane
+from ..common.widgets import plot_pane, plot_row, text_pane
 from .charts import COLORS
 
 #: one colour per trial (0 … 3 pulses)
@@ -29,10 +29,17 @@ class NetworkView(PlayedPage):
     def __init__(self, sync_url=False, **settings):
         super().__init__(NetworkTraining(**settings), "Speed (generations per frame)", 1)
         self.pipes = {name: hv.streams.Pipe(data=None) for name in
-                      ("outputs", "curve", "activity")}
+                      ("outputs", "curve", "activity", "gradient")}
         self.outputs_plot = hv.DynamicMap(self._outputs, streams=[self.pipes["outputs"]])
         self.curve_plot = hv.DynamicMap(self._curve, streams=[self.pipes["curve"]])
         self.activity_plot = hv.DynamicMap(self._activity, streams=[self.pipes["activity"]])
+        self.gradient_plot = hv.DynamicMap(self._gradient, streams=[self.pipes["gradient"]])
+        self.gradient_button = pn.widgets.Button(
+            label="Gradient through this network (≈ 1.5 s)", color="primary", width=300)
+        self.gradient_button.on_click(lambda event: self.take_gradient())
+        self.gradient_note = text_pane(
+            "<small>The exact gradient of the loss by forward sensitivities of all N² + 2N "
+            "parameters, at the ES mean of the current generation.</small>")
         self.start(sync_url)
 
     # -- plots ------------------------------------------------------------------------------
@@ -93,6 +100,56 @@ class NetworkView(PlayedPage):
             title="each neuron's synaptic gate, last trial")
         return image
 
+    def _gradient(self, data):
+        axes = ("time (ms)", "‖∂s/∂θ‖")
+        if not data:
+            # the same four curves as a measured frame (a DynamicMap keeps its first layers)
+            data = {"time": np.array([0.0, 700.0]), "sensitivity": np.full((4, 2), np.nan),
+                    "generation": None}
+        t, sens = data["time"], data["sensitivity"]
+        curves = []
+        for n, row in enumerate(sens):
+            shown = np.where(row > 0, row, np.nan)
+            curves.append(hv.Curve((t, shown), *axes, label=f"{n}").opts(
+                color=TRIAL_COLORS[n % len(TRIAL_COLORS)], line_width=2, framewise=True))
+        positive = sens[np.isfinite(sens) & (sens > 0)]
+        low = max(float(positive.min()), float(positive.max()) * 1e-6) if positive.size else 1e-2
+        high = float(positive.max()) * 2 if positive.size else 1e4
+        return hv.Overlay(curves).opts(
+            width=self._px(400), height=self._px(220), logy=True, framewise=True,
+            ylim=(low, high), xlim=(0, float(t[-1])), legend_position="bottom_right",
+            legend_cols=4, title="‖∂s(t)/∂θ‖ per trial: press the button →"
+            if data["generation"] is None else
+            f"‖∂s(t)/∂θ‖ per trial, generation {data['generation']}")
+
+    def take_gradient(self):
+        """Compute the gradient through the current mean network and show it."""
+        self.gradient_button.disabled = True
+        try:
+            result = self.session.take_gradient()
+            self.pipes["gradient"].send(result)
+            self.gradient_note.value = self._gradient_html(result)
+        except ValueError as error:
+            self.gradient_note.value = f"<b>Not computed:</b> {html.escape(str(error))}"
+        finally:
+            self.gradient_button.disabled = False
+
+    @staticmethod
+    def _gradient_html(r) -> str:
+        if np.any(r["diverged_at"] >= 0):
+            steps = ", ".join(str(int(k)) for k in r["diverged_at"] if k >= 0)
+            return (f"<b>The gradient blew up</b>: a tangent or the state left the finite range "
+                    f"at step {steps}. The ES needs no gradient.")
+        rows = "".join(f"<tr><td>{h:.0e}</td><td>{v:.3g}</td></tr>" for h, v in r["checks"])
+        return ("<table style='font-size:0.85em'><tr><th>generation</th><th>loss</th>"
+                "<th>|∇L|</th></tr>"
+                f"<tr><td>{r['generation']}</td><td>{r['loss']:.4f}</td><td>{r['norm']:.3g}</td>"
+                "</tr></table><table style='font-size:0.85em'><tr><th>step h along ∇L</th>"
+                f"<th>(L(θ+h) − L(θ−h))/2h</th></tr>{rows}</table>"
+                "<small>Equal to |∇L| only where the loss is smooth on the scale of h: the "
+                "sensitivities grow with every spike, and a step that Adam would take (≈ 0.05 "
+                "per parameter) already sees another loss.</small>")
+
     # -- frames -----------------------------------------------------------------------------
     @drawn_by_the_document_owner
     def redraw(self, full=False):
@@ -125,5 +182,9 @@ class NetworkView(PlayedPage):
             "only with others already on. Measured in docs/stiff.md over 5 seeds. "
             f"{html.escape('(A generation runs 33 networks on 4 trials: about 0.1 s.)')}</p>",
             sizing_mode="stretch_width")
+        gradient = pn.Column(self.gradient_button, self.gradient_note, width=self._px(330))
         return pn.Column(intro, self.playback, plot_row(self.outputs_plot, self.curve_plot),
-                         self.activity_plot, sizing_mode="stretch_width")
+                         self.activity_plot,
+                         pn.FlexBox(plot_pane(self.gradient_plot), gradient,
+                                    sizing_mode="stretch_width"),
+                         sizing_mode="stretch_width")
