@@ -165,6 +165,7 @@ def _biophysics():
 
     network = MorrisLecarNetwork(2)
     network(np.zeros((1, network.size)))
+    network.gradient(np.zeros(network.size))
 
 
 #: (label, function) in the order the progress bar shows them

@@ -356,6 +356,31 @@ def test_compare_page_steps_every_sampler_together(page, app_url):
     assert page.console_errors == []
 
 
+def test_compare_two_samplers_fit_the_window_and_tempering_steps_with_them(page, app_url):
+    """Two samplers (MALA and parallel tempering) side by side: both landscape plots lie
+    inside a 1280 px window (at 520 px each the second was cut), and both step."""
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(app_url + '/compare?samplers=%5B%22MALA%22%2C%22ParallelTempering%22%5D')
+    page.wait_for_selector("span.step-status", timeout=90_000)
+    page.wait_for_function(
+        "() => window.Bokeh && Bokeh.documents.length > 0 && "
+        "Bokeh.documents[0].get_model_by_name('sampler1_tails') !== null", timeout=90_000)
+    width = page.evaluate("() => document.documentElement.clientWidth")
+    titles = page.locator(".bk-Canvas, canvas").locator("visible=true")
+    assert wait_for(lambda: titles.count() >= 2)
+    boxes = [titles.nth(k).bounding_box() for k in range(titles.count())]
+    assert all(b["x"] + b["width"] <= width + 1 for b in boxes if b), (width, boxes)
+    before = [source_signature(page, f"sampler{k}_tails") for k in range(2)]
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert wait_for(lambda: step_count(page) >= 20)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.wait_for_timeout(800)
+    after = [source_signature(page, f"sampler{k}_tails") for k in range(2)]
+    assert all(a != b for a, b in zip(after, before, strict=True))
+    assert page.locator(".tabulator-cell", has_text="ParallelTempering").count() >= 1
+    assert page.console_errors == []
+
+
 # -- hopfield --------------------------------------------------------------------------------------
 STATE_TITLE = """() => {
     for (const m of Bokeh.documents[0]._all_models.values()) {
@@ -664,6 +689,12 @@ def test_stiff_network_tab_trains_generations_and_keeps_its_settings_in_the_addr
     summary = page.locator("table").filter(has_text="networks run").first
     assert wait_for(lambda: "generation" in summary.inner_text())
     assert wait_for(lambda: "net.neurons=4" in address(page))
+    # the exact gradient through the mean network: its chart's title and the note's table
+    page.get_by_role("button", name="Gradient through this network").click()
+    assert wait_for(lambda: page.get_by_text("step h along ∇L").count() >= 1, timeout=60)
+    assert page.locator("table").filter(has_text="|∇L|").count() >= 1
+    assert wait_for(lambda: any(t.startswith("‖∂s(t)/∂θ‖ per trial, generation")
+                                for t in page.evaluate(TITLES)))
     assert page.console_errors == []
 
 

@@ -18,8 +18,10 @@ MOVES = {"RWM": RWM, "MALA": MALA}
 
 
 class ParallelTempering(Sampler):
-    """Parallel tempering: ``replicas`` copies of each chain at T_k = T·r^k, r =
-    (``hottest``)^(1/(K−1)) (a geometric ladder from T to ``hottest``·T); each replica moves by
+    """Parallel tempering: K replicas per chain from T to hottest·T, neighbours swap states.
+
+    ``replicas`` copies of each chain at T_k = T·r^k, r = (``hottest``)^(1/(K−1)) (a
+    geometric ladder from T to ``hottest``·T); each replica moves by
     ``move`` (random-walk Metropolis, scale s·√(T_k/T), or MALA, step η) and every
     ``swap_every`` steps neighbours swap with probability min(1, exp((E_k − E_{k+1})(1/T_k −
     1/T_{k+1}))), even and odd pairs in turn. Exact for exp(−E/T) in the coldest replica, which

@@ -96,7 +96,9 @@ class Compare(pn.viewable.Viewer):
 
     def _build_plots(self):
         experiments = self.comparison.experiments
-        size = 420 if len(experiments) > 2 else 520
+        # two columns beside the 320 px settings in a 1280 px window (two plots of 520
+        # overflowed it: the second one's right half was cut)
+        size = 420 if len(experiments) > 2 else 440
         self.plots = [LandscapePlot(exp, width=size, height=size - 40, title=exp.method,
                                     colorbar=False, source_prefix=f"sampler{k}",
                                     marker_scale=self.marker_scale)

@@ -51,7 +51,7 @@ class DiagnosticsPanel:
             ("Diverged chains", format_number(s["diverged"])),
         ]
         if "ladder" in s:
-            ladder = ", ".join(format_number(t, 2) for t in s["ladder"])
+            ladder = ", ".join(f"{t:.3g}" for t in s["ladder"])
             rates = ", ".join("–" if not math.isfinite(r) else f"{r:.2f}"
                               for r in s["swap_rates"])
             rows += [("Replica temperatures", f"<small>{ladder}</small>"),
