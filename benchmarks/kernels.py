@@ -21,6 +21,9 @@ CASES = [
     ("ParallelTempering (K=8, MALA)", samplers.ParallelTempering,
      {"step_size": 1e-4, "replicas": 8, "hottest": 30.0}, ref.parallel_tempering,
      {"replicas": 8, "hottest": 30.0}),
+    ("StretchMove (40 walkers)", samplers.StretchMove,
+     {"step_size": 1.0, "walkers": 40, "start_spread": 0.0}, ref.stretch_move,
+     {"walkers": 40}),
 ]
 TEMPERATURE = 20.0
 

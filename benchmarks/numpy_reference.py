@@ -161,3 +161,30 @@ def parallel_tempering(start, n_steps, step_size, temperature, rng, replicas=8, 
         g[a], g[b] = g[b], g[a].copy()
         positions[step + 1], energies[step + 1] = x[::k], e[::k]
     return positions, energies
+
+
+def stretch_move(start, n_steps, step_size, temperature, rng, walkers=40):
+    """Goodman & Weare's stretch move in ensembles of ``walkers`` (n a multiple of it), the two
+    halves of each ensemble in turn; a = 1 + step_size."""
+    n = start.shape[0]
+    groups, half = n // walkers, walkers // 2
+    a = 1.0 + step_size
+    x = start.reshape(groups, walkers, 2).copy()
+    e = muller_brown_energy(x.reshape(-1, 2)).reshape(groups, walkers)
+    positions, energies = _storage(n_steps, start)
+    positions[0], energies[0] = x.reshape(-1, 2), e.ravel()
+    for k in range(n_steps):
+        for moving, other in ((slice(0, half), slice(half, walkers)),
+                              (slice(half, walkers), slice(0, half))):
+            xk, xo = x[:, moving], x[:, other]
+            z = ((a - 1.0) * rng.random((groups, half)) + 1.0) ** 2 / a
+            j = rng.integers(0, walkers - half, (groups, half))
+            xj = np.take_along_axis(xo, j[..., None], axis=1)
+            q = xj + z[..., None] * (xk - xj)
+            qe = muller_brown_energy(q.reshape(-1, 2)).reshape(groups, half)
+            log_alpha = np.log(z) - (qe - e[:, moving]) / temperature
+            accept = np.log(rng.random((groups, half))) < log_alpha
+            x[:, moving] = np.where(accept[..., None], q, xk)
+            e[:, moving] = np.where(accept, qe, e[:, moving])
+        positions[k + 1], energies[k + 1] = x.reshape(-1, 2), e.ravel()
+    return positions, energies

@@ -30,7 +30,8 @@ def _sampler(name):
     def task():
         from . import landscapes, samplers
 
-        sampler = samplers.METHODS[name](landscape=landscapes.get("double_well"), n_chains=3,
+        # 4 chains: the fewest an ensemble sampler (stretch move, DE-MCMC) takes
+        sampler = samplers.METHODS[name](landscape=landscapes.get("double_well"), n_chains=4,
                                          seed=0, temperature=0.5)
         run = sampler.run(2)
         sampler.run(2, resume=run)

@@ -352,7 +352,7 @@ def test_compare_page_steps_every_sampler_together(page, app_url):
     assert all(a != b for a, b in zip(after, before, strict=True))
     for name in ("MALA", "HMC", "RandomWalkMetropolis"):
         assert page.locator(".tabulator-cell", has_text=name).count() >= 1
-    assert page.locator(".tabulator-col-title", has_text="ESS / gradient eval").count() == 1
+    assert page.locator(".tabulator-col-title", has_text="ESS / eval").count() == 1
     assert page.console_errors == []
 
 

@@ -30,6 +30,8 @@ DENSITY_CASES = {
         ("ParallelTempering", {"step_size": 0.05, "replicas": 4, "hottest": 8.0}, 500),
         ("ParallelTempering", {"step_size": 0.5, "replicas": 4, "hottest": 8.0, "move": "RWM"},
          500),
+        ("StretchMove", {"step_size": 1.0}, 1000),
+        ("DEMCMC", {"step_size": 0.01}, 1000),
     ],
     ("muller_brown", 20.0): [
         ("MALA", {"step_size": 2e-4}, 8000),
@@ -37,6 +39,8 @@ DENSITY_CASES = {
         ("RandomWalkMetropolis", {"step_size": 0.1}, 8000),
         ("UnderdampedLangevin", {"step_size": 0.005, "friction": 20.0}, 8000),
         ("ParallelTempering", {"step_size": 2e-4, "replicas": 4, "hottest": 8.0}, 2000),
+        ("StretchMove", {"step_size": 1.0}, 4000),
+        ("DEMCMC", {"step_size": 0.003}, 4000),
     ],
 }
 N_DENSITY = 20_000
@@ -93,6 +97,8 @@ MOMENT_CASES = {
         ("RandomWalkMetropolis", {"step_size": 1.5}, 16000),
         ("UnderdampedLangevin", {"step_size": 0.3, "friction": 0.3}, 16000),
         ("ParallelTempering", {"step_size": 0.6, "replicas": 4, "hottest": 10.0}, 8000),
+        ("StretchMove", {"step_size": 1.0}, 4000),
+        ("DEMCMC", {"step_size": 0.01}, 4000),
     ],
     # E[x] = 1.6, E[x²] = 13.8; all chains start in the large mode at the origin, so the
     # 20 % weight of the far mode must be reached by crossing the barrier (ΔE ≈ 8)
@@ -102,6 +108,16 @@ MOMENT_CASES = {
         ("RandomWalkMetropolis", {"step_size": 4.0}, 8000),
         ("UnderdampedLangevin", {"step_size": 0.5, "friction": 0.1}, 48000),
         ("ParallelTempering", {"step_size": 2.5, "replicas": 4, "hottest": 10.0}, 4000),
+        ("StretchMove", {"step_size": 1.0}, 8000),
+        ("DEMCMC", {"step_size": 0.01}, 8000),
+    ],
+    # E[θ] = 0, E[θ²] = σ² = 9 (θ the vertical axis y): the neck θ ≪ 0 must be reached
+    "funnel": [
+        ("StretchMove", {"step_size": 1.0}, 8000),
+        ("DEMCMC", {"step_size": 0.01}, 8000),
+        # with MALA moves (η = 0.05 or 0.2) it misses the neck: E[θ²] = 8.4 / 8.2
+        ("ParallelTempering", {"step_size": 0.3, "replicas": 4, "hottest": 10.0,
+                               "move": "RWM"}, 8000),
     ],
 }
 MOMENTS = {
@@ -109,6 +125,8 @@ MOMENTS = {
                              ("E[y²]", lambda p: p[:, 1] ** 2, 19.0)]),
     "gaussian_mixture": ((0.0, 0.0), [("E[x]", lambda p: p[:, 0], 1.6),
                                       ("E[x²]", lambda p: p[:, 0] ** 2, 13.8)]),
+    "funnel": ((0.0, 0.0), [("E[θ]", lambda p: p[:, 1], 0.0),
+                            ("E[θ²]", lambda p: p[:, 1] ** 2, 9.0)]),
 }
 N_MOMENTS = 4000
 

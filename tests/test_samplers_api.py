@@ -51,7 +51,7 @@ def test_shapes_costs_and_diagnostics(name):
                 "ParallelTempering": s.param.values().get("replicas", 0)}.get(name, 1)
     if name == "EvolutionStrategy":
         assert run.grad_evals == 0 and run.energy_evals == n * (1 + 40 * (2 * 4 + 1))
-    elif name in ("RandomWalkMetropolis", "SimulatedAnnealing"):
+    elif name in ("RandomWalkMetropolis", "SimulatedAnnealing", "StretchMove", "DEMCMC"):
         assert run.grad_evals == 0 and run.energy_evals == n * 41
     else:
         assert run.grad_evals == n * (1 + 40 * per_step) and run.energy_evals == 0
@@ -65,8 +65,10 @@ def test_same_seed_same_result_and_chains_independent_of_their_number(name):
     b = make(name, n_chains=300).run(30)
     np.testing.assert_array_equal(a.positions, b.positions)
     # chain i does not depend on how many chains run or how they are split into tiles/threads
+    # (ensemble walkers interact within their ensemble of 32: its first one is the same)
     c = make(name, n_chains=37).run(30)
-    np.testing.assert_array_equal(a.positions[:, :37], c.positions)
+    same = 32 if name in ("StretchMove", "DEMCMC") else 37
+    np.testing.assert_array_equal(a.positions[:, :same], c.positions[:, :same])
     d = make(name, n_chains=300, seed=12).run(30)
     assert not np.array_equal(a.positions[1:], d.positions[1:])
 

@@ -182,7 +182,7 @@ def test_compare_builds_steps_and_summarises():
     compare.playback.frame()
     frame = compare.summary_frame()
     assert list(frame["Sampler"]) == ["MALA", "HMC"]
-    assert "ESS / gradient eval" in frame.columns
+    assert "ESS / eval" in frame.columns
     compare.comparison.methods = ["MALA", "HMC", "RandomWalkMetropolis"]
     assert len(compare.plots) == 3
     png = compare.download_widgets().objects[1].callback().getvalue()

@@ -8,6 +8,7 @@
 
 from .annealing import SimulatedAnnealing
 from .base import ChainState, Sampler
+from .ensemble import DEMCMC, StretchMove
 from .evolution import EvolutionStrategy
 from .gradient_descent import GradientDescent
 from .hmc import HMC
@@ -27,7 +28,7 @@ METHODS = {
     for cls in (
         GradientDescent, Momentum, Langevin, MALA, RandomWalkMetropolis, HMC,
         UnderdampedLangevin, SimulatedAnnealing, EvolutionStrategy, WeightNoiseLangevin,
-        ParallelTempering,
+        ParallelTempering, StretchMove, DEMCMC,
     )
 }
 
@@ -42,8 +43,9 @@ def get(name: str, **params) -> Sampler:
 
 
 __all__ = [
-    "HMC", "MALA", "METHODS", "SCHEDULES", "ChainState", "EvolutionStrategy", "GradientDescent",
+    "DEMCMC", "HMC", "MALA", "METHODS", "SCHEDULES", "ChainState", "EvolutionStrategy",
+    "GradientDescent",
     "Langevin", "Momentum", "ParallelTempering", "RandomWalkMetropolis", "Run", "Sampler",
-    "SimulatedAnnealing",
+    "SimulatedAnnealing", "StretchMove",
     "UnderdampedLangevin", "WeightNoiseLangevin", "get", "temperature_schedule",
 ]

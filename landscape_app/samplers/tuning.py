@@ -11,7 +11,9 @@ From the largest Hessian eigenvalue at the minima, λ_max, and the lowest barrie
 * friction γ = √λ_min (about critical damping of the slowest well direction);
 * random-walk scale s = 1.5·√(T/λ_max) (the width of the narrowest well at T);
 * parallel tempering: MALA's η, 8 replicas up to 30 T (the hottest crosses barriers of 7 T…
-  30 T, a few times the suggested T's ΔE/4).
+  30 T, a few times the suggested T's ΔE/4);
+* ensemble moves: emcee's stretch a = 2; DE-MCMC's γ = 2.38/√(2d) with a jitter of 1e-3 of the
+  window, γ = 1 every tenth step.
 """
 
 import math
@@ -75,4 +77,6 @@ def suggest_settings(landscape: Landscape, critical_points=None) -> dict:
         "WeightNoiseLangevin": {"step_size": _round(0.2 / lam), "alpha": 0.5},
         "ParallelTempering": {"step_size": eta, "replicas": 8, "hottest": 30.0,
                               "move": "MALA"},
+        "StretchMove": {"step_size": 1.0},
+        "DEMCMC": {"step_size": _round(1e-3 * width), "gamma": 1.19, "jump_every": 10},
     }

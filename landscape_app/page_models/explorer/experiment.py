@@ -309,6 +309,7 @@ class Experiment(ExplorerSettings):
             "acceptance_rate": self.acceptance_rate,
             "recent_acceptance": self.recent_acceptance,
             "grad_evals": self.grad_evals,
+            "energy_evals": self.energy_evals,
             "evaluations": self.grad_evals + self.energy_evals,
             "tv_to_exact": self.tv_to_exact(),
             "diverged": 0 if self._state is None else int((~self._state.live).sum()),

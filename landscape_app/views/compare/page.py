@@ -24,20 +24,22 @@ from ..common.widgets import MessageBox, format_number, heading, param_widgets, 
 TABLE_EVERY = 25
 URL_PARAMETERS = {"landscape": "landscape", "expression": "expression", "samplers": "methods",
                   "temperature": "temperature", "n_chains": "n_chains", "seed": "seed"}
-#: headers wrap onto two lines rather than being cut ("Accepta…", "ESS / gra…")
+#: headers wrap onto two lines rather than being cut (a single word longer than its column
+#: still is: "Accepted", not "Acceptance")
 TABLE_CSS = """
 .tabulator-col-title { white-space: normal !important; text-overflow: clip !important;
                        font-size: 0.88em !important; }
 """
 COLUMNS = {
     "method": "Sampler",
-    "acceptance_rate": "Acceptance",
-    "ess_per_grad_eval": "ESS / gradient eval",
+    "acceptance_rate": "Accepted",
+    "ess_per_grad_eval": "ESS / eval",
     "tv_to_exact": "TV to exact",
     "fraction_in_global_basin": "In global basin",
     "mean_exit_step": "Steps to leave start",
     "fraction_left_start_basin": "Left start basin",
     "grad_evals": "Gradient evals",
+    "energy_evals": "Energy evals",
     "diverged": "Diverged",
 }
 
@@ -61,7 +63,7 @@ class Compare(pn.viewable.Viewer):
         self.table = pn.widgets.Tabulator(pd.DataFrame(columns=list(COLUMNS.values())),
                                           disabled=True, show_index=False, layout="fit_columns",
                                           sizing_mode="stretch_width",
-                                          stylesheets=[TABLE_CSS], widths={"Sampler": 200},
+                                          stylesheets=[TABLE_CSS], widths={"Sampler": 150},
                                           configuration={"columnDefaults": {
                                               "headerWordWrap": True, "headerSort": False}})
         self.tv_pipe = hv.streams.Pipe(data={})
@@ -105,6 +107,9 @@ class Compare(pn.viewable.Viewer):
                       for k, exp in enumerate(experiments)]
         # one Layout: HoloViews links the axes of its plots
         self.plots_pane.object = hv.Layout([p.overlay for p in self.plots]).cols(2)
+        # emptied first: an Accordion given as many new objects as it had kept its old
+        # headers in the browser (a link with three samplers showed the default three's names)
+        self.sampler_params.objects = []
         self.sampler_params.objects = [
             param_widgets(exp.sampler, sampler_specific_parameters(exp.sampler),
                           name=exp.method)
@@ -205,6 +210,10 @@ class Compare(pn.viewable.Viewer):
         return pn.Column(self.playback, self.error_alert, self.plots_pane,
                          text_pane(elements.legend_html()),
                          heading("Summary"), self.table,
+                         text_pane("<small>Evaluations are of ∇E (with E) for samplers that "
+                                   "use the gradient and of E alone for gradient-free ones "
+                                   "(random-walk Metropolis, the stretch move, DE-MCMC): "
+                                   "each one's own cost unit.</small>"),
                          pn.pane.HoloViews(self.tv_plot), self.download_widgets(),
                          sizing_mode="stretch_width")
 
