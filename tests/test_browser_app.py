@@ -381,6 +381,18 @@ def test_compare_two_samplers_fit_the_window_and_tempering_steps_with_them(page,
     assert page.console_errors == []
 
 
+def test_a_link_s_samplers_get_their_own_settings_in_the_sidebar(page, app_url):
+    """A link naming three samplers, as many as the default: the sidebar's accordion names
+    those three (it kept the default's headers when given as many new ones)."""
+    page.goto(app_url + '/compare?samplers=%5B%22MALA%22%2C%22StretchMove%22%2C%22DEMCMC%22%5D')
+    page.wait_for_selector("span.step-status", timeout=90_000)
+    for name in ("StretchMove", "DEMCMC"):
+        header = page.locator(".accordion-header, .card-header").filter(has_text=name)
+        assert wait_for(lambda h=header: h.count() >= 1), name
+    assert page.locator(".accordion-header, .card-header").filter(has_text="HMC").count() == 0
+    assert page.console_errors == []
+
+
 # -- hopfield --------------------------------------------------------------------------------------
 STATE_TITLE = """() => {
     for (const m of Bokeh.documents[0]._all_models.values()) {
