@@ -166,8 +166,10 @@ def test_the_compare_story_shows_what_its_captions_say(stories):
 
 
 def test_progress_steps_within_the_story(stories):
-    progress = StoryProgress(stories["samplers"], scene=4)
-    assert progress.target(+1) is None and progress.target(-1) == 3
+    last = len(stories["samplers"].scenes)
+    progress = StoryProgress(stories["samplers"], scene=last)
+    assert progress.target(+1) is None and progress.target(-1) == last - 1
+    assert StoryProgress(stories["samplers"], scene=4).target(+1) == 5
     assert StoryProgress(stories["samplers"], scene=1).target(-1) is None
 
 
