@@ -188,3 +188,28 @@ def stretch_move(start, n_steps, step_size, temperature, rng, walkers=40):
             e[:, moving] = np.where(accept, qe, e[:, moving])
         positions[k + 1], energies[k + 1] = x.reshape(-1, 2), e.ravel()
     return positions, energies
+
+
+def svgd(start, n_steps, step_size, temperature, rng, particles=32):
+    """SVGD in sets of ``particles`` (n a multiple of it), the RBF kernel with the median
+    heuristic h = med²/log n every step, as ``kernels/svgd.py``; rng unused (deterministic)."""
+    n = start.shape[0]
+    sets = n // particles
+    x = start.reshape(sets, particles, 2).copy()
+    e, g = muller_brown(x.reshape(-1, 2))
+    g = g.reshape(sets, particles, 2)
+    positions, energies = _storage(n_steps, start)
+    positions[0], energies[0] = x.reshape(-1, 2), e
+    upper = np.triu_indices(particles, 1)
+    for k in range(n_steps):
+        diff = x[:, :, None, :] - x[:, None, :, :]  # x_i − x_j
+        d2 = (diff ** 2).sum(-1)
+        h = np.median(d2[:, upper[0], upper[1]], axis=1) / np.log(particles)
+        kern = np.exp(-d2 / h[:, None, None])
+        phi = (kern[..., None] * (2.0 * diff / h[:, None, None, None]
+                                  - g[:, None, :, :] / temperature)).sum(2) / particles
+        x = x + step_size * phi
+        e, g = muller_brown(x.reshape(-1, 2))
+        g = g.reshape(sets, particles, 2)
+        positions[k + 1], energies[k + 1] = x.reshape(-1, 2), e
+    return positions, energies

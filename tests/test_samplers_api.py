@@ -67,7 +67,7 @@ def test_same_seed_same_result_and_chains_independent_of_their_number(name):
     # chain i does not depend on how many chains run or how they are split into tiles/threads
     # (ensemble walkers interact within their ensemble of 32: its first one is the same)
     c = make(name, n_chains=37).run(30)
-    same = 32 if name in ("StretchMove", "DEMCMC") else 37
+    same = 32 if name in ("StretchMove", "DEMCMC", "SVGD") else 37
     np.testing.assert_array_equal(a.positions[:, :same], c.positions[:, :same])
     d = make(name, n_chains=300, seed=12).run(30)
     assert not np.array_equal(a.positions[1:], d.positions[1:])
@@ -188,6 +188,26 @@ def test_diverging_chains_stop_with_their_step_and_others_go_on(name):
     d = run.diagnostics(burn_in=0.5)
     assert d["diverged"] == 10 and d["diverged_chains"][:2] == [1, 3]
     assert run.grad_evals + run.energy_evals < 20 * 201 * (17 if extra else 1)
+
+
+def test_diverging_svgd_particles_stop_with_their_step_and_the_others_go_on():
+    """SVGD on the double well, ε = 0.1, half the particles at x = 50 (∇E ≈ 5e5): they
+    overshoot past the bound within a few steps and stop. With a fixed bandwidth h = 0.1 the
+    kernel between them and the particles near x = 1 is exp(−49²/0.1) = 0, so those carry on.
+    (With the median bandwidth, h ≈ 49²/log 20 couples the two groups by e^−3 and the far
+    particles' huge gradients throw the near ones out too: one set, one fate.)"""
+    start = np.zeros((20, 2))
+    start[:, 0] = np.where(np.arange(20) % 2 == 0, 1.0 + 0.01 * np.arange(20), 50.0)
+    s = samplers.SVGD(landscape="double_well", temperature=1.0, step_size=0.1, n_chains=20,
+                      bandwidth=0.1, divergence_bound=1e6)
+    run = s.run(200, start=start)
+    assert run.diverged[1::2].all() and not run.diverged[::2].any()
+    assert np.all((run.diverged_at[1::2] >= 1) & (run.diverged_at[1::2] <= 20))
+    assert np.isfinite(run.positions[:, ::2]).all()
+    assert "diverged at step" in run.divergence_messages()[0]
+    with pytest.raises(ValueError, match="T > 0"):
+        samplers.SVGD(landscape="double_well", schedule="linear", anneal_steps=5,
+                      final_temperature=0.0).run(10)
 
 
 @pytest.mark.parametrize("name", ["MALA", "RandomWalkMetropolis", "HMC"])

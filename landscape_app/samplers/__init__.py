@@ -18,6 +18,7 @@ from .metropolis import RandomWalkMetropolis
 from .momentum import Momentum
 from .run import Run
 from .schedules import SCHEDULES, temperature_schedule
+from .svgd import SVGD
 from .tempering import ParallelTempering
 from .underdamped import UnderdampedLangevin
 from .weight_noise import WeightNoiseLangevin
@@ -28,7 +29,7 @@ METHODS = {
     for cls in (
         GradientDescent, Momentum, Langevin, MALA, RandomWalkMetropolis, HMC,
         UnderdampedLangevin, SimulatedAnnealing, EvolutionStrategy, WeightNoiseLangevin,
-        ParallelTempering, StretchMove, DEMCMC,
+        ParallelTempering, StretchMove, DEMCMC, SVGD,
     )
 }
 
@@ -46,6 +47,6 @@ __all__ = [
     "DEMCMC", "HMC", "MALA", "METHODS", "SCHEDULES", "ChainState", "EvolutionStrategy",
     "GradientDescent",
     "Langevin", "Momentum", "ParallelTempering", "RandomWalkMetropolis", "Run", "Sampler",
-    "SimulatedAnnealing", "StretchMove",
+    "SVGD", "SimulatedAnnealing", "StretchMove",
     "UnderdampedLangevin", "WeightNoiseLangevin", "get", "temperature_schedule",
 ]

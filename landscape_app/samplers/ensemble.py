@@ -21,15 +21,21 @@ from .base import Sampler, _validate_start
 MIN_WALKERS = 4
 
 
+def split_groups(n_chains: int, size: int, minimum: int) -> np.ndarray:
+    """The first chain of each set of ``size`` consecutive chains, then n_chains; a last set
+    smaller than ``minimum`` joins the one before it."""
+    starts = list(range(0, n_chains, size))
+    if n_chains - starts[-1] < minimum and len(starts) > 1:
+        starts.pop()
+    return np.array([*starts, n_chains], dtype=np.int64)
+
+
 def group_starts(n_chains: int, walkers: int) -> np.ndarray:
     """The first chain of each ensemble, then n_chains."""
     if n_chains < MIN_WALKERS:
         raise ValueError(f"ensemble moves need at least {MIN_WALKERS} chains (walkers), got "
                          f"{n_chains}")
-    starts = list(range(0, n_chains, walkers))
-    if n_chains - starts[-1] < MIN_WALKERS and len(starts) > 1:
-        starts.pop()
-    return np.array([*starts, n_chains], dtype=np.int64)
+    return split_groups(n_chains, walkers, MIN_WALKERS)
 
 
 def tile_groups(starts: np.ndarray, walkers_per_tile: int = 512) -> np.ndarray:

@@ -13,7 +13,8 @@ From the largest Hessian eigenvalue at the minima, λ_max, and the lowest barrie
 * parallel tempering: MALA's η, 8 replicas up to 30 T (the hottest crosses barriers of 7 T…
   30 T, a few times the suggested T's ΔE/4);
 * ensemble moves: emcee's stretch a = 2; DE-MCMC's γ = 2.38/√(2d) with a jitter of 1e-3 of the
-  window, γ = 1 every tenth step.
+  window, γ = 1 every tenth step;
+* SVGD: ε = 0.5·T/λ_max (its drift is −∇E/T, so the gradient step η·T), sets of 32.
 """
 
 import math
@@ -79,4 +80,6 @@ def suggest_settings(landscape: Landscape, critical_points=None) -> dict:
                               "move": "MALA"},
         "StretchMove": {"step_size": 1.0},
         "DEMCMC": {"step_size": _round(1e-3 * width), "gamma": 1.19, "jump_every": 10},
+        "SVGD": {"step_size": _round(temperature * 0.5 / lam), "particles": 32,
+                 "bandwidth": 0.0},
     }
