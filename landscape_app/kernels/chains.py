@@ -92,3 +92,14 @@ def proposal_ok(x, y, e, bound):
     """A proposal is admissible only when finite and within the divergence bound."""
     return abs(x) <= bound and abs(y) <= bound and abs(e) < math.inf
 
+
+
+@njit(inline="always", **JIT)
+def mala_log_correction(x, y, qx, qy, qgx, qgy, n1, n2, step_size, temperature):
+    """log q(x | x') − log q(x' | x) of the Langevin proposal x' = x − η∇E(x) + √(2ηT) ξ:
+    |ξ|²/2 − |x − x' + η∇E(x')|²/(4ηT) (0 at T = 0, where the move is greedy)."""
+    if temperature <= 0.0:
+        return 0.0
+    rx = x - qx + step_size * qgx
+    ry = y - qy + step_size * qgy
+    return 0.5 * (n1 * n1 + n2 * n2) - (rx * rx + ry * ry) / (4.0 * step_size * temperature)

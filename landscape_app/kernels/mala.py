@@ -18,6 +18,7 @@ from .abi import evaluate_tile
 from .chains import (
     is_recorded,
     load,
+    mala_log_correction,
     metropolis_accept,
     n_tiles,
     proposal_ok,
@@ -65,13 +66,8 @@ def mala_kernel(batch, params, chains, temperatures, settings, records):
             recorded = is_recorded(k, thin)
             r = (k + 1) // thin
             for i in range(m):
-                log_q = 0.0
-                if temperature > 0.0:
-                    rx = tx[i] - qx[i] + step_size * qgx[i]
-                    ry = ty[i] - qy[i] + step_size * qgy[i]
-                    log_q = 0.5 * (n1[i] * n1[i] + n2[i] * n2[i]) - (rx * rx + ry * ry) / (
-                        4.0 * step_size * temperature
-                    )
+                log_q = mala_log_correction(tx[i], ty[i], qx[i], qy[i], qgx[i], qgy[i], n1[i],
+                                            n2[i], step_size, temperature)
                 ok = tlive[i] and proposal_ok(qx[i], qy[i], qe[i], bound)
                 take = ok and metropolis_accept(qe[i] - te[i], log_q, temperature, u[i])
                 if take:

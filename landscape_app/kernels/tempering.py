@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit, prange
 
 from .abi import evaluate_tile
-from .chains import TILE, is_recorded, metropolis_accept, proposal_ok
+from .chains import TILE, is_recorded, mala_log_correction, metropolis_accept, proposal_ok
 from .fastmath import JIT, fast_log
 from .rng import fill_normal_pairs, fill_uniforms, next_uniform
 
@@ -98,10 +98,8 @@ def tempering_kernel(batch, params, replicas, ladder, temperatures, settings, re
                 temperature = base * factor[i]
                 log_q = 0.0
                 if move == MALA:
-                    rx = tx[i] - qx[i] + step_size * qgx[i]
-                    ry = ty[i] - qy[i] + step_size * qgy[i]
-                    log_q = 0.5 * (n1[i] * n1[i] + n2[i] * n2[i]) - (rx * rx + ry * ry) / (
-                        4.0 * step_size * temperature)
+                    log_q = mala_log_correction(tx[i], ty[i], qx[i], qy[i], qgx[i], qgy[i],
+                                                n1[i], n2[i], step_size, temperature)
                 ok = live[c] and proposal_ok(qx[i], qy[i], qe[i], bound)
                 take = ok and metropolis_accept(qe[i] - te[i], log_q, temperature, u[i])
                 if take:
