@@ -213,3 +213,116 @@ def svgd(start, n_steps, step_size, temperature, rng, particles=32):
         g = g.reshape(sets, particles, 2)
         positions[k + 1], energies[k + 1] = x.reshape(-1, 2), e
     return positions, energies
+
+
+def nuts(start, n_steps, step_size, temperature, rng, max_depth=10):
+    """Multinomial NUTS with the generalised U-turn criterion at a fixed ε (the kernel's
+    algorithm, docs/samplers.md "NUTS"), vectorised as NumPy allows: all chains double their
+    trees in lockstep, each leaf one vectorised leapfrog step of the chains still building,
+    the others dropped by index."""
+    x = start.copy()
+    e, g = muller_brown(x)
+    n = len(x)
+    positions, energies = _storage(n_steps, start)
+    positions[0], energies[0] = x, e
+    for k in range(n_steps):
+        p0 = np.sqrt(temperature) * rng.standard_normal(x.shape)
+        h0 = e + 0.5 * (p0**2).sum(1)
+        ends = {side: [x.copy(), p0.copy(), g.copy()] for side in ("left", "right")}
+        chosen = [x.copy(), e.copy(), g.copy()]
+        log_w = np.zeros(n)
+        rho = p0.copy()
+        building = np.arange(n)
+        for j in range(max_depth):
+            if not building.size:
+                break
+            forward = rng.random(building.size) < 0.5
+            sign = np.where(forward, 1.0, -1.0)[:, None]
+            cx = np.where(forward[:, None], ends["right"][0][building], ends["left"][0][building])
+            cp = np.where(forward[:, None], ends["right"][1][building], ends["left"][1][building])
+            cg = np.where(forward[:, None], ends["right"][2][building], ends["left"][2][building])
+            m = building.size
+            sub_log_w = np.full(m, -np.inf)
+            cand = [cx.copy(), np.zeros(m), cg.copy()]
+            sub_rho = np.zeros((m, 2))
+            ck_p = np.zeros((j + 1, m, 2))
+            ck_rho = np.zeros((j + 1, m, 2))
+            ok = np.ones(m, dtype=bool)
+            for leaf in range(2**j):
+                a = np.flatnonzero(ok)
+                if not a.size:
+                    break
+                h = step_size * sign[a]
+                p = cp[a] - 0.5 * h * cg[a]
+                q = cx[a] + h * p
+                qe, qg = muller_brown(q)
+                p = p - 0.5 * h * qg
+                cx[a], cp[a], cg[a] = q, p, qg
+                dh = qe + 0.5 * (p**2).sum(1) - h0[building[a]]
+                bad = ~(dh <= 1000.0 * temperature)
+                lw = -dh / temperature
+                new_w = np.logaddexp(sub_log_w[a], lw)
+                take = ~bad & (rng.random(a.size) < np.exp(lw - new_w))
+                sub_log_w[a] = np.where(bad, sub_log_w[a], new_w)
+                cand[0][a[take]], cand[1][a[take]], cand[2][a[take]] = q[take], qe[take], qg[take]
+                for level in range(1, j + 1):
+                    if leaf % 2**level == 0:
+                        ck_p[level, a], ck_rho[level, a] = p, sub_rho[a]
+                sub_rho[a] += p
+                turn = bad
+                for level in range(1, j + 1):
+                    if (leaf + 1) % 2**level == 0:
+                        block = sub_rho[a] - ck_rho[level, a]
+                        turn = turn | ((block * ck_p[level, a]).sum(1) <= 0) | (
+                            (block * p).sum(1) <= 0)
+                ok[a[turn]] = False
+            keep = np.flatnonzero(ok)
+            chains = building[keep]
+            fw = forward[keep]
+            for side, mask in (("right", fw), ("left", ~fw)):
+                ends[side][0][chains[mask]] = cx[keep][mask]
+                ends[side][1][chains[mask]] = cp[keep][mask]
+                ends[side][2][chains[mask]] = cg[keep][mask]
+            take = rng.random(keep.size) < np.exp(sub_log_w[keep] - log_w[chains])
+            for target, source in zip(chosen, cand, strict=True):
+                target[chains[take]] = source[keep][take]
+            log_w[chains] = np.logaddexp(log_w[chains], sub_log_w[keep])
+            rho[chains] += sub_rho[keep]
+            u_turn = ((rho[chains] * ends["left"][1][chains]).sum(1) <= 0) | (
+                (rho[chains] * ends["right"][1][chains]).sum(1) <= 0)
+            building = chains[~u_turn]
+        x, e, g = chosen
+        positions[k + 1], energies[k + 1] = x, e
+    return positions, energies
+
+
+def _esh_update(u, g, delta):
+    """The ESH velocity update (d = 2) of every chain over time ``delta``."""
+    norm = np.sqrt((g**2).sum(1, keepdims=True))
+    e = -g / np.where(norm > 0, norm, 1.0)
+    ue = (u * e).sum(1, keepdims=True)
+    zeta = np.exp(-delta * norm)
+    new = e * (1 - zeta) * (1 + zeta + ue * (1 - zeta)) + 2 * zeta * u
+    new = new / np.sqrt((new**2).sum(1, keepdims=True))
+    return np.where(norm > 0, new, u)
+
+
+def mclmc(start, n_steps, step_size, temperature, rng, momentum_length=0.3):
+    """MCLMC at a fixed ε: leapfrog of the ESH dynamics, then the partial refresh."""
+    x = start.copy()
+    e, g = muller_brown(x)
+    angles = 2 * np.pi * rng.random(len(x))
+    u = np.column_stack([np.cos(angles), np.sin(angles)])
+    positions, energies = _storage(n_steps, start)
+    positions[0], energies[0] = x, e
+    c1 = np.exp(-step_size / momentum_length)
+    c2 = np.sqrt((1 - c1**2) / 2)
+    for k in range(n_steps):
+        u = _esh_update(u, g / temperature, 0.5 * step_size)
+        x = x + step_size * u
+        e, g = muller_brown(x)
+        u = _esh_update(u, g / temperature, 0.5 * step_size)
+        u = c1 * u + c2 * rng.standard_normal(x.shape)
+        u = u / np.sqrt((u**2).sum(1, keepdims=True))
+        positions[k + 1], energies[k + 1] = x, e
+    return positions, energies

@@ -53,6 +53,10 @@ def test_shapes_costs_and_diagnostics(name):
         assert run.grad_evals == 0 and run.energy_evals == n * (1 + 40 * (2 * 4 + 1))
     elif name in ("RandomWalkMetropolis", "SimulatedAnnealing", "StretchMove", "DEMCMC"):
         assert run.grad_evals == 0 and run.energy_evals == n * 41
+    elif name == "NUTS":  # one gradient per leapfrog step, 1 … 2^max_depth − 1 a step
+        leapfrogs = run.final_state.extra["run_leapfrogs"]
+        assert np.all((leapfrogs >= 40) & (leapfrogs <= 40 * (2 ** s.max_depth - 1)))
+        assert run.grad_evals == n + leapfrogs.sum() and run.energy_evals == 0
     else:
         assert run.grad_evals == n * (1 + 40 * per_step) and run.energy_evals == 0
     d = run.diagnostics(burn_in=0.25)
@@ -210,14 +214,37 @@ def test_diverging_svgd_particles_stop_with_their_step_and_the_others_go_on():
                       final_temperature=0.0).run(10)
 
 
-@pytest.mark.parametrize("name", ["MALA", "RandomWalkMetropolis", "HMC"])
+@pytest.mark.parametrize("name", ["MALA", "RandomWalkMetropolis", "HMC", "NUTS"])
 def test_metropolis_methods_reject_instead_of_diverging(name):
     s = make(name, landscape="muller_brown", step_size=5.0, temperature=1.0, n_chains=50)
+    if name == "NUTS":
+        s.adapt_steps = 0
     run = s.run(50)
     assert not run.diverged.any()
     assert np.isfinite(run.positions).all()
-    if name == "HMC":
+    if name in ("HMC", "NUTS"):
         assert run.diagnostics()["divergent_transitions"] > 0
+    if name == "NUTS":  # counted per chain: every chain's first leapfrog step flies off
+        assert np.all(run.divergent_count == 50)
+
+
+def test_nuts_refuses_zero_temperature_and_keeps_its_tree():
+    with pytest.raises(ValueError, match="T > 0"):
+        samplers.NUTS(landscape="double_well", schedule="linear", anneal_steps=5,
+                      final_temperature=0.0).run(10)
+    s = samplers.NUTS(landscape="double_well", n_chains=40, step_size=0.2, adapt_steps=0)
+    run = s.run(5)
+    path = run.last_path
+    assert path.shape == (2 ** s.max_depth + 2, 32, 2)
+    for c in range(32):
+        leaves = path[:-2, c][np.isfinite(path[:-2, c, 0])]
+        # 2ʲ points for a tree of depth j (a dropped last subtree: fewer), consecutive, and
+        # consecutive points one leapfrog step apart; the chosen state is one of them
+        assert 2 <= len(leaves) <= 2 ** s.max_depth
+        assert np.all(np.isfinite(path[:len(leaves), c])) and np.isnan(path[-2, c]).all()
+        assert np.all(np.linalg.norm(np.diff(leaves, axis=0), axis=1) < 2.0)
+        assert np.any(np.all(leaves == run.positions[-1, c], axis=1))
+        np.testing.assert_array_equal(path[-1, c], run.positions[-1, c])
 
 
 def test_landscape_that_is_nan_at_the_start_stops_those_chains_at_step_zero():

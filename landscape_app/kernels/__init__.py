@@ -40,6 +40,8 @@ argument           shape, type   meaning
 ``accepted``       (R − 1, n) b  whether each recorded step's proposal was accepted
 ``last_proposal``  (n, 2) f8     the last step's proposals (drawn by the explorer)
 ``last_path``      (L+1, n, 2)   HMC: the last step's leapfrog trajectory of every chain
+                  (2^D + 2, ≤ 32, 2) NUTS: the last step's tree of the first 32 chains,
+                  its leaves in order (NaN after), then NaN, then the chosen state
 =================  ============  =================================================================
 
 A kernel takes the subset its method needs, in this order (the ``chains`` tuple from ``x`` to

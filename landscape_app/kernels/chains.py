@@ -8,6 +8,7 @@ own stream, so results do not depend on the tiling or the number of threads.
 
 import math
 
+import numpy as np
 from numba import njit
 
 from .fastmath import JIT, fast_log
@@ -31,6 +32,16 @@ def tile_range(tile, n_chains):
 def load(source, lo, hi):
     """A contiguous private copy of ``source[lo:hi]``."""
     return source[lo:hi].copy()
+
+
+@njit(inline="always", **JIT)
+def padded(source, lo, hi, fill):
+    """A private copy of ``source[lo:hi]`` in an array of a whole tile, ``fill`` beyond."""
+    # the size written to depend on the tile: numba hoists an allocation of constant size out
+    # of a prange loop, and the threads would then share it
+    out = np.full(max(TILE, hi - lo), fill)
+    out[:hi - lo] = source[lo:hi]
+    return out
 
 
 @njit(inline="always", **JIT)

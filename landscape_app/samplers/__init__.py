@@ -14,8 +14,10 @@ from .gradient_descent import GradientDescent
 from .hmc import HMC
 from .langevin import Langevin
 from .mala import MALA
+from .mclmc import MCLMC
 from .metropolis import RandomWalkMetropolis
 from .momentum import Momentum
+from .nuts import NUTS
 from .run import Run
 from .schedules import SCHEDULES, temperature_schedule
 from .svgd import SVGD
@@ -27,8 +29,8 @@ from .weight_noise import WeightNoiseLangevin
 METHODS = {
     cls.__name__: cls
     for cls in (
-        GradientDescent, Momentum, Langevin, MALA, RandomWalkMetropolis, HMC,
-        UnderdampedLangevin, SimulatedAnnealing, EvolutionStrategy, WeightNoiseLangevin,
+        GradientDescent, Momentum, Langevin, MALA, RandomWalkMetropolis, HMC, NUTS,
+        UnderdampedLangevin, MCLMC, SimulatedAnnealing, EvolutionStrategy, WeightNoiseLangevin,
         ParallelTempering, StretchMove, DEMCMC, SVGD,
     )
 }
@@ -44,9 +46,9 @@ def get(name: str, **params) -> Sampler:
 
 
 __all__ = [
-    "DEMCMC", "HMC", "MALA", "METHODS", "SCHEDULES", "ChainState", "EvolutionStrategy",
+    "DEMCMC", "HMC", "MALA", "MCLMC", "METHODS", "SCHEDULES", "ChainState", "EvolutionStrategy",
     "GradientDescent",
-    "Langevin", "Momentum", "ParallelTempering", "RandomWalkMetropolis", "Run", "Sampler",
+    "Langevin", "Momentum", "NUTS", "ParallelTempering", "RandomWalkMetropolis", "Run", "Sampler",
     "SVGD", "SimulatedAnnealing", "StretchMove",
     "UnderdampedLangevin", "WeightNoiseLangevin", "get", "temperature_schedule",
 ]

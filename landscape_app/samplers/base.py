@@ -233,7 +233,7 @@ class Sampler(ScheduleSettings):
         stopped = live_before & ~state.live
         live_steps[stopped] = state.diverged_at[stopped] - first_step
         chain_steps = int(live_steps.sum())
-        grad_evals = chain_steps * self._grad_evals_per_step()
+        grad_evals = out.get("grad_evals", chain_steps * self._grad_evals_per_step())
         energy_evals = chain_steps * self._energy_evals_per_step()
         if self.uses_gradient:
             grad_evals += initial_evals

@@ -8,6 +8,10 @@ From the largest Hessian eigenvalue at the minima, λ_max, and the lowest barrie
 * first-order steps (Langevin, MALA, gradient descent, momentum): η = 0.5/λ_max, well inside
   the stability limit 2/λ_max of gradient descent;
 * leapfrog / BAOAB steps: ε = 0.6/√λ_max, h = 0.3/√λ_max (a fraction of the fastest period);
+* NUTS: HMC's ε as the start of dual averaging (500 warm-up steps towards δ = 0.8, Stan's
+  target), trees of depth ≤ 10;
+* MCLMC: HMC's ε as the start of its energy-error tuning (500 steps), L = 1.5·√(T/λ_min)
+  (the width of the widest well direction at T: the velocity decorrelates over about one well);
 * friction γ = √λ_min (about critical damping of the slowest well direction);
 * random-walk scale s = 1.5·√(T/λ_max) (the width of the narrowest well at T);
 * parallel tempering: MALA's η, 8 replicas up to 30 T (the hottest crosses barriers of 7 T…
@@ -69,8 +73,12 @@ def suggest_settings(landscape: Landscape, critical_points=None) -> dict:
         "MALA": {"step_size": eta},
         "RandomWalkMetropolis": {"step_size": scale},
         "HMC": {"step_size": eps, "n_leapfrog": 10},
+        "NUTS": {"step_size": eps, "adapt_steps": 500, "target_accept": 0.8, "max_depth": 10},
         "UnderdampedLangevin": {"step_size": h,
                                 "friction": _round(math.sqrt(max(s["lambda_min"], 1e-12)))},
+        "MCLMC": {"step_size": eps, "adapt_steps": 500,
+                  "momentum_length": _round(1.5 * math.sqrt(
+                      temperature / max(s["lambda_min"], 1e-12)))},
         "SimulatedAnnealing": {"step_size": _round(0.1 * width), "cooling_rate": 0.999,
                                "base": "metropolis"},
         "EvolutionStrategy": {"step_size": eta, "sigma": _round(0.01 * width),

@@ -319,6 +319,8 @@ class Experiment(ExplorerSettings):
         if hasattr(self.sampler, "swap_rates") and self._state is not None:
             out["ladder"] = self.current_temperature * self.sampler.ladder()
             out["swap_rates"] = self.sampler.swap_rates(self._state)
+        if hasattr(self.sampler, "tree_statistics") and self._state is not None:
+            out["tree"] = self.sampler.tree_statistics(self._state)
         grid = self.exact()
         n = len(self.recent_samples())
         if with_ess:

@@ -56,6 +56,12 @@ class DiagnosticsPanel:
                               for r in s["swap_rates"])
             rows += [("Replica temperatures", f"<small>{ladder}</small>"),
                      ("Swap acceptance (neighbours)", f"<small>{rates}</small>")]
+        if "tree" in s:
+            tree = s["tree"]
+            rows += [("Step size ε (dual averaging)", format_number(tree["step_size"])),
+                     ("Mean acceptance statistic", format_number(tree["accept_stat"])),
+                     ("Mean tree depth", format_number(tree["tree_depth"])),
+                     ("Leapfrog steps a step", format_number(tree["leapfrogs_per_step"]))]
         body = "".join(f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>"
                        for k, v in rows)
         self.numbers.value = f"<table style='width:100%'>{body}</table>"
