@@ -113,6 +113,21 @@ def test_next_back_and_the_arrow_keys_step_the_story_and_space_plays(page, app_u
     assert page.console_errors == []
 
 
+def test_a_link_to_a_sampler_that_needs_t_above_zero_plays_the_first_scene(page, app_url):
+    """``?sampler=SVGD&lecture=1``: the link's sampler is kept, the first scene's T = 0 (for
+    gradient descent) is refused by name, and the chains play at the suggested temperature.
+    Before, T = 0 was taken: the page showed a bounds error and "Every chain has diverged ()"."""
+    for method in ("SVGD", "NUTS"):
+        open_lecture(page, f"{app_url}/explorer?lecture=1&sampler={method}")
+        assert wait_for(lambda: step_count(page) > 0, timeout=30), method
+        assert query_of(page).get("sampler") == method
+        assert float(query_of(page)["temperature"]) > 0
+        assert page.get_by_text("not valid here: temperature").count() > 0
+        assert page.get_by_text("Every chain has diverged").count() == 0
+        assert page.get_by_text("must be greater than").count() == 0
+    assert page.console_errors == []
+
+
 def test_next_goes_on_to_the_scene_on_another_page(page, app_url):
     """The memory story's last scene is on /dense-memory: Next opens that page there."""
     story = load_stories()["memory"]

@@ -55,6 +55,27 @@ def test_every_scene_is_accepted_by_its_page(stories):
         view.stop()
 
 
+@pytest.mark.parametrize("method", ["NUTS", "MCLMC", "SVGD", "ParallelTempering"])
+def test_a_scene_s_zero_temperature_is_refused_by_a_sampler_that_needs_t_above_zero(method):
+    """A prepared link ``?sampler=SVGD&lecture=1`` keeps its sampler while the samplers
+    story's first scene sets T = 0 (for gradient descent): the scene's temperature is refused
+    by name and the chains start at the landscape's suggested T (before, T = 0 was taken, the
+    chains never started and the page said "Every chain has diverged ()")."""
+    view = _view("explorer")
+    view.apply_settings({"sampler": method})
+    scene = {k: v for k, v in load_stories()["samplers"].scenes[0].query().items()
+             if k != "sampler"}
+    assert view.apply_settings(scene) == ["temperature"]
+    exp = view.experiment
+    assert exp.method == method and exp.temperature > 0
+    assert exp.started and exp.error == ""
+    exp.advance(5)
+    assert exp.steps_done == 5 and not exp.all_stopped
+    with pytest.raises(ValueError, match="greater than 0"):
+        exp.temperature = 0.0
+    view.stop()
+
+
 def _in_basin(positions, minimum, radius=0.25):
     return np.hypot(positions[:, 0] - minimum[0], positions[:, 1] - minimum[1]) < radius
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import param
 
 from ... import samplers
-from ..explorer.experiment import Experiment
+from ..explorer.experiment import Experiment, adopt_temperature_bounds
 from ..sampling import ComparisonSettings, build_landscape
 from ..scene import Scene
 
@@ -52,6 +52,7 @@ class Comparison(ComparisonSettings):
         return [m for m in samplers.METHODS if m in self.methods]
 
     def _build_experiments(self):
+        adopt_temperature_bounds(self, self.methods, self.scene)
         self.experiments = [
             Experiment(scene=self.scene, method=m, temperature=self.temperature,
                        n_chains=self.n_chains, seed=self.seed)

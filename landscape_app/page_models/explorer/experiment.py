@@ -30,6 +30,22 @@ def _shape_error(error: Exception) -> str:
     return f"{type(error).__name__}: {error}" if not isinstance(error, ValueError) else str(error)
 
 
+def adopt_temperature_bounds(settings, methods, scene) -> None:
+    """Give ``settings.temperature`` the strictest bounds of the samplers ``methods`` (NUTS,
+    MCLMC, SVGD and parallel tempering need T > 0), so that a value one of them would refuse
+    is refused when set (by a widget, a link or a lecture scene), not when the chains start;
+    a current value outside them is replaced by ``scene``'s suggested temperature."""
+    declared = [samplers.METHODS[m].param["temperature"] for m in methods]
+    exclusive = any(not p.inclusive_bounds[0] for p in declared)
+    bounds, inclusive = (0.0, None), (not exclusive, True)
+    own = settings.param["temperature"]
+    if (own.bounds, own.inclusive_bounds) == (bounds, inclusive):
+        return
+    if exclusive and settings.temperature <= 0:
+        settings.temperature = scene.suggestions["temperature"]
+    own.bounds, own.inclusive_bounds = bounds, inclusive
+
+
 class Experiment(ExplorerSettings):
     """A sampler's chains on a landscape, advanced on demand, with live diagnostics."""
 
@@ -57,6 +73,8 @@ class Experiment(ExplorerSettings):
         self._state = None
         self.scene = scene
         super().__init__(**params)
+        if "temperature" in params:  # T = 0 for a sampler that needs T > 0: say so now
+            samplers.METHODS[self.method].param["temperature"]._validate(self.temperature)
         if self.scene is None:
             self._load_scene(initial=True)
         else:
@@ -145,8 +163,12 @@ class Experiment(ExplorerSettings):
     def _apply_shared(self):
         self.sampler.param.update(**{k: getattr(self, k) for k in SHARED_SAMPLER_PARAMS})
 
+    def _adopt_temperature_bounds(self):
+        adopt_temperature_bounds(self, [self.method], self.scene)
+
     @param.depends("method", watch=True)
     def _on_method(self):
+        self._adopt_temperature_bounds()
         if self.autotune:
             was_optimizer = getattr(self, "_last_method", None) in OPTIMIZERS
             if self.method in OPTIMIZERS:
@@ -167,6 +189,7 @@ class Experiment(ExplorerSettings):
     def reset(self) -> None:
         """Put every chain back at its start and clear the history."""
         self._last_method = self.method
+        self._adopt_temperature_bounds()
         self.notice = ""
         try:
             self._apply_shared()
@@ -202,6 +225,12 @@ class Experiment(ExplorerSettings):
         self.basin_exits: diagnostics.BasinExits | None = None
         self.messages: list[str] = []
         self.error = ""
+
+    @property
+    def started(self) -> bool:
+        """Whether the chains exist (False: the settings were refused at the start, ``error``
+        says why)."""
+        return self._state is not None
 
     @property
     def all_stopped(self) -> bool:

@@ -245,7 +245,11 @@ class Explorer(pn.viewable.Viewer):
             self.redraw(diagnostics=slow, live=playing)
             if messages:
                 self.playback.show("; ".join(messages))
-            if self.experiment.all_stopped:
+            if not self.experiment.started:
+                self.playback.pause()
+                self.playback.show(self.experiment.error or "The chains could not start.",
+                                   "danger")
+            elif self.experiment.all_stopped:
                 self.playback.pause()
                 first = "; ".join(self.experiment.messages[:3])
                 self.playback.show(f"Every chain has diverged ({first}): lower the step size "
