@@ -102,7 +102,11 @@ def _present(states, r, lam, x, work, spiking):
         x[i] = 0.0
         above += uniform[i] > cdf[i]
     k = 0
-    while above > 0 and k < MAX_COUNT:
+    # all inputs together while many are still counting; the few in the tail (the largest
+    # counts: the whole pass ran to the largest of ~1,000 draws) one by one, by the same
+    # arithmetic, so the counts are the same either way
+    few = lam.shape[0] // 32
+    while above > few and k < MAX_COUNT:
         k += 1
         inv_k = 1.0 / k
         above = 0
@@ -111,6 +115,14 @@ def _present(states, r, lam, x, work, spiking):
             pmf[i] *= lam[i] * inv_k
             cdf[i] += pmf[i]
             above += uniform[i] > cdf[i]
+    if above > 0:
+        for i in range(lam.shape[0]):
+            j = k
+            while uniform[i] > cdf[i] and j < MAX_COUNT:
+                j += 1
+                x[i] += 1.0
+                pmf[i] *= lam[i] * (1.0 / j)
+                cdf[i] += pmf[i]
 
 
 @njit(inline="always", **JIT)
@@ -221,16 +233,22 @@ def wta_learning_kernel(theta, streams, eval_streams, rates, labels, test_rates,
                 step_k = eta * n_samples * (target - s[k])
                 if mode != NONE:
                     fill_stream_normals(own, 0, noise)
+                # the noise's scale folded into the draws first, so the update below is one
+                # branch-free pass for every mode (a mode test inside it kept LLVM from
+                # vectorising the pass)
+                if mode == ISOTROPIC:
+                    for i in range(n_in):
+                        noise[i] *= spread
+                elif mode == WEIGHT:
+                    for i in range(n_in):
+                        noise[i] *= spread * math.sqrt(n_samples * a[k, i])
+                else:
+                    noise[:n_in] = 0.0
                 total = 0.0
                 # one pass over the output's synapses, without draws or branches: vectorises
                 for i in range(n_in):
-                    ak = a[k, i]
                     value = (th[k, i] + eta * (mu - th[k, i]) * inv_var
-                             + step_k * w[k, i] * (x[i] - ak))
-                    if mode == ISOTROPIC:
-                        value += spread * noise[i]
-                    elif mode == WEIGHT:
-                        value += spread * math.sqrt(n_samples * ak) * noise[i]
+                             + step_k * w[k, i] * (x[i] - a[k, i]) + noise[i])
                     bad += value - value  # 0, or NaN once a value is not finite
                     value = min(max(value, lo), hi)
                     th[k, i] = value
