@@ -28,6 +28,8 @@ CASES = [
     ("StretchMove (40 walkers)", samplers.StretchMove,
      {"step_size": 1.0, "walkers": 40, "start_spread": 0.0}, ref.stretch_move,
      {"walkers": 40}),
+    ("DEMCMC (40 walkers)", samplers.DEMCMC,
+     {"step_size": 1e-3, "walkers": 40, "start_spread": 0.0}, ref.demcmc, {"walkers": 40}),
     ("SVGD (sets of 40)", samplers.SVGD, {"step_size": 1e-4, "particles": 40}, ref.svgd,
      {"particles": 40}),
 ]

@@ -190,6 +190,36 @@ def stretch_move(start, n_steps, step_size, temperature, rng, walkers=40):
     return positions, energies
 
 
+def demcmc(start, n_steps, step_size, temperature, rng, walkers=40, gamma=1.19,
+           jump_every=10):
+    """DE-MCMC in ensembles of ``walkers`` (n a multiple of it), the two halves of each in turn:
+    y = x_k + γ (x_a − x_b) + ε ξ with a ≠ b from the other half, γ = 1 every ``jump_every``-th
+    step; ε = step_size."""
+    n = start.shape[0]
+    groups, half = n // walkers, walkers // 2
+    x = start.reshape(groups, walkers, 2).copy()
+    e = muller_brown_energy(x.reshape(-1, 2)).reshape(groups, walkers)
+    positions, energies = _storage(n_steps, start)
+    positions[0], energies[0] = x.reshape(-1, 2), e.ravel()
+    for k in range(n_steps):
+        g = 1.0 if jump_every > 0 and (k + 1) % jump_every == 0 else gamma
+        for moving, other in ((slice(0, half), slice(half, walkers)),
+                              (slice(half, walkers), slice(0, half))):
+            xk, xo = x[:, moving], x[:, other]
+            a = rng.integers(0, half, (groups, half))
+            b = rng.integers(0, half - 1, (groups, half))
+            b += b >= a
+            xa = np.take_along_axis(xo, a[..., None], axis=1)
+            xb = np.take_along_axis(xo, b[..., None], axis=1)
+            q = xk + g * (xa - xb) + step_size * rng.standard_normal((groups, half, 2))
+            qe = muller_brown_energy(q.reshape(-1, 2)).reshape(groups, half)
+            accept = np.log(rng.random((groups, half))) < -(qe - e[:, moving]) / temperature
+            x[:, moving] = np.where(accept[..., None], q, xk)
+            e[:, moving] = np.where(accept, qe, e[:, moving])
+        positions[k + 1], energies[k + 1] = x.reshape(-1, 2), e.ravel()
+    return positions, energies
+
+
 def svgd(start, n_steps, step_size, temperature, rng, particles=32):
     """SVGD in sets of ``particles`` (n a multiple of it), the RBF kernel with the median
     heuristic h = med²/log n every step, as ``kernels/svgd.py``; rng unused (deterministic)."""

@@ -22,10 +22,15 @@ averaging (Hoffman & Gelman 2014, Alg. 5) during the first ``n_adapt`` steps of 
 
 with μ = log(10 ε₀), γ = 0.05, t₀ = 10, κ = 0.75; sampling steps use ε̄.
 
-Ragged trees: each chain builds its own tree with scalar arithmetic (one landscape call per
-leaf), so a chain whose tree stops at depth 2 never waits for one at depth 8; the parallelism is
-across tiles of chains. The storage for the U-turn checks is O(depth) per tile (checkpoints of
-the momentum and of the running momentum sum at the start of each open block).
+Ragged trees, in lockstep: each chain of a tile is a small state machine (its tree's ends, the
+leaf being integrated, the subtree's and the tree's candidates, its weights and momentum sums,
+and the checkpoints of the U-turn checks: the momentum and the running momentum sum at the
+start of each open block, O(depth) per chain). Every round advances each chain still working
+by one leaf, with one landscape call for all of them (a vectorised batch, where one call per
+leaf cost ~70 ns a leaf); a chain whose tree ends starts its next step at once, so a chain whose
+tree stops at depth 2 never waits for one at depth 8, and chains never wait for each other's
+steps. Each chain draws from its own stream in the same order as a chain built alone, so its
+result does not depend on the others.
 """
 
 import math
@@ -34,8 +39,8 @@ import numpy as np
 from numba import njit, prange
 
 from .abi import evaluate_tile
-from .chains import is_recorded, load, n_tiles, proposal_ok, record, tile_range
-from .fastmath import JIT
+from .chains import is_recorded, load, n_tiles, proposal_ok, tile_range
+from .fastmath import JIT, fast_exp, fast_log
 from .rng import next_normal_pair, next_uniform
 
 #: chains whose last tree is kept in ``last_path`` (the explorer draws 25)
@@ -57,129 +62,9 @@ def log_add(a, b):
 
 
 @njit(inline="always", **JIT)
-def leapfrog_point(batch, params, point, x, y, px, py, gx, gy, step):
-    """One leapfrog step of size ``step`` (negative: backwards in time) from one point."""
-    bx, by, be, bgx, bgy = point
-    px -= 0.5 * step * gx
-    py -= 0.5 * step * gy
-    x += step * px
-    y += step * py
-    bx[0] = x
-    by[0] = y
-    evaluate_tile(batch, params, bx, by, 1, be, bgx, bgy)
-    gx = bgx[0]
-    gy = bgy[0]
-    px -= 0.5 * step * gx
-    py -= 0.5 * step * gy
-    return x, y, px, py, be[0], gx, gy
-
-
-@njit(inline="always", **JIT)
 def turned(rho_x, rho_y, ax, ay, bx, by):
     """The generalised U-turn criterion for momentum sum ρ and end momenta a, b."""
     return rho_x * ax + rho_y * ay <= 0.0 or rho_x * bx + rho_y * by <= 0.0
-
-
-@njit(cache=True, nogil=True, **JIT)
-def nuts_transition(batch, params, point, streams, i, state, eps, temperature, max_depth, bound,
-                    checkpoints, path, track):
-    """One NUTS step of chain ``i`` of the tile from ``state`` = (x, y, E, ∂ₓE, ∂ᵧE).
-
-    Returns the new state, the acceptance statistic, the leapfrog steps taken, the tree depth,
-    whether it diverged, and the first and last rows of ``path`` it filled (when ``track``,
-    the leaves in trajectory order around the middle row, the start).
-    """
-    x, y, e, gx, gy = state
-    n1, n2 = next_normal_pair(streams, i)
-    scale = math.sqrt(temperature)
-    px0 = scale * n1
-    py0 = scale * n2
-    h0 = e + 0.5 * (px0 * px0 + py0 * py0)
-    inv_t = 1.0 / temperature
-    limit = 1000.0 * temperature
-    lx, ly, lpx, lpy, lgx, lgy = x, y, px0, py0, gx, gy
-    rx, ry, rpx, rpy, rgx, rgy = x, y, px0, py0, gx, gy
-    sx, sy, se, sgx, sgy = x, y, e, gx, gy
-    log_w = 0.0
-    rho_x = px0
-    rho_y = py0
-    accept_sum = 0.0
-    n_leap = 0
-    depth = 0
-    divergent = False
-    centre = path.shape[0] // 2
-    left = centre
-    right = centre
-    if track:
-        path[centre, 0] = x
-        path[centre, 1] = y
-    for j in range(max_depth):
-        depth = j + 1
-        forward = next_uniform(streams, i) <= 0.5
-        if forward:
-            cx, cy, cpx, cpy, cgx, cgy = rx, ry, rpx, rpy, rgx, rgy
-            step = eps
-        else:
-            cx, cy, cpx, cpy, cgx, cgy = lx, ly, lpx, lpy, lgx, lgy
-            step = -eps
-        sub_log_w = -math.inf
-        tx, ty, te, tgx, tgy = x, y, e, gx, gy
-        sub_rho_x = 0.0
-        sub_rho_y = 0.0
-        stop = False
-        for leaf in range(1 << j):
-            cx, cy, cpx, cpy, ce, cgx, cgy = leapfrog_point(batch, params, point, cx, cy, cpx,
-                                                            cpy, cgx, cgy, step)
-            n_leap += 1
-            if track:
-                if forward:
-                    right += 1
-                    path[right, 0] = cx
-                    path[right, 1] = cy
-                else:
-                    left -= 1
-                    path[left, 0] = cx
-                    path[left, 1] = cy
-            dh = ce + 0.5 * (cpx * cpx + cpy * cpy) - h0
-            if not (dh <= limit) or not proposal_ok(cx, cy, ce, bound):
-                divergent = True
-                stop = True
-                break
-            log_leaf = -dh * inv_t
-            accept_sum += 1.0 if log_leaf >= 0.0 else math.exp(log_leaf)
-            sub_log_w = log_add(sub_log_w, log_leaf)
-            if next_uniform(streams, i) <= math.exp(log_leaf - sub_log_w):
-                tx, ty, te, tgx, tgy = cx, cy, ce, cgx, cgy
-            # open a block of 2ᵏ leaves at this leaf, then close the blocks it completes
-            for k in range(1, j + 1):
-                if leaf % (1 << k) == 0:
-                    checkpoints[k, 0] = cpx
-                    checkpoints[k, 1] = cpy
-                    checkpoints[k, 2] = sub_rho_x
-                    checkpoints[k, 3] = sub_rho_y
-            sub_rho_x += cpx
-            sub_rho_y += cpy
-            for k in range(1, j + 1):
-                if (leaf + 1) % (1 << k) == 0 and turned(
-                        sub_rho_x - checkpoints[k, 2], sub_rho_y - checkpoints[k, 3],
-                        checkpoints[k, 0], checkpoints[k, 1], cpx, cpy):
-                    stop = True
-            if stop:
-                break
-        if stop:
-            break
-        if forward:
-            rx, ry, rpx, rpy, rgx, rgy = cx, cy, cpx, cpy, cgx, cgy
-        else:
-            lx, ly, lpx, lpy, lgx, lgy = cx, cy, cpx, cpy, cgx, cgy
-        if next_uniform(streams, i) <= math.exp(sub_log_w - log_w):
-            sx, sy, se, sgx, sgy = tx, ty, te, tgx, tgy
-        log_w = log_add(log_w, sub_log_w)
-        rho_x += sub_rho_x
-        rho_y += sub_rho_y
-        if turned(rho_x, rho_y, lpx, lpy, rpx, rpy):
-            break
-    return (sx, sy, se, sgx, sgy), accept_sum / n_leap, n_leap, depth, divergent, left, right
 
 
 @njit(inline="always", **JIT)
@@ -192,69 +77,286 @@ def dual_averaging(m, stat, target, mu, log_eps, log_eps_bar, h_bar, c):
     log_eps_bar[c] = eta * log_eps[c] + (1.0 - eta) * log_eps_bar[c]
 
 
+
+#: rows of the per-chain work arrays: the tree's ends (left, right), the leaf being integrated,
+#: and a candidate state (x, y, E, ∂ₓE, ∂ᵧE)
+LX, LY, LPX, LPY, LGX, LGY, RX, RY, RPX, RPY, RGX, RGY = range(12)
+CX, CY, CPX, CPY, CGX, CGY = range(6)
+#: float scalars per chain
+H0, LOG_W, SUB_LOG_W, RHO_X, RHO_Y, SRHO_X, SRHO_Y, ACC, STEP, EPS, INV_T, LIMIT = range(12)
+#: integer scalars per chain: transitions done, leapfrog steps, depth started, leaf, divergent,
+#: path ends (left, right)
+K, N_LEAP, DEPTH, LEAF, DIVERGENT, LEFT, RIGHT = range(7)
+
+
+@njit(inline="always", **JIT)
+def _begin_subtree(i, streams, state, ends, leaf_, sub, f, n):
+    """Double the tree of chain i: a subtree of 2^(depth) leaves, forwards or backwards."""
+    forward = next_uniform(streams, i) <= 0.5
+    n[DEPTH, i] += 1
+    n[LEAF, i] = 0
+    base = RX if forward else LX
+    for q in range(6):
+        leaf_[q, i] = ends[base + q, i]
+    f[STEP, i] = f[EPS, i] if forward else -f[EPS, i]
+    f[SUB_LOG_W, i] = -math.inf
+    f[SRHO_X, i] = 0.0
+    f[SRHO_Y, i] = 0.0
+    for q in range(5):
+        sub[q, i] = state[q, i]
+
+
+@njit(inline="always", **JIT)
+def _begin_transition(i, c, streams, state, ends, leaf_, sub, cand, f, n, temperatures,
+                      log_eps, log_eps_bar, first_step, n_adapt, path, centre):
+    """Start chain i's next NUTS step: momentum p ~ N(0, T·I), a one-point tree."""
+    k = n[K, i]
+    temperature = temperatures[k]
+    adapting = first_step + k + 1 <= n_adapt
+    f[EPS, i] = math.exp(log_eps[c] if adapting else log_eps_bar[c])
+    n1, n2 = next_normal_pair(streams, i)
+    scale = math.sqrt(temperature)
+    px0 = scale * n1
+    py0 = scale * n2
+    f[H0, i] = state[2, i] + 0.5 * (px0 * px0 + py0 * py0)
+    f[INV_T, i] = 1.0 / temperature
+    f[LIMIT, i] = 1000.0 * temperature
+    for base in (LX, RX):
+        ends[base, i] = state[0, i]
+        ends[base + 1, i] = state[1, i]
+        ends[base + 2, i] = px0
+        ends[base + 3, i] = py0
+        ends[base + 4, i] = state[3, i]
+        ends[base + 5, i] = state[4, i]
+    for q in range(5):
+        cand[q, i] = state[q, i]
+    f[LOG_W, i] = 0.0
+    f[RHO_X, i] = px0
+    f[RHO_Y, i] = py0
+    f[ACC, i] = 0.0
+    n[N_LEAP, i] = 0
+    n[DEPTH, i] = 0
+    n[DIVERGENT, i] = 0
+    n[LEFT, i] = centre
+    n[RIGHT, i] = centre
+    if i < path.shape[0]:
+        path[i, centre, 0] = state[0, i]
+        path[i, centre, 1] = state[1, i]
+    _begin_subtree(i, streams, state, ends, leaf_, sub, f, n)
+
+
+@njit(inline="always", **JIT)
+def _after_leaf(i, streams, state, ends, leaf_, sub, cand, f, n, checkpoints, max_depth, bound,
+                path, track, weighed):
+    """Chain i's leaf is integrated: weigh it, sample it, check the U-turns; returns whether
+    the tree has ended (then ``cand`` holds the new state). ``weighed``: the round's
+    vectorised pass, (ΔH, the leaf's acceptance term, the subtree's new log weight, the
+    probability that the leaf becomes the subtree's candidate)."""
+    cx, cy, cpx, cpy = leaf_[CX, i], leaf_[CY, i], leaf_[CPX, i], leaf_[CPY, i]
+    n[N_LEAP, i] += 1
+    forward = f[STEP, i] > 0.0
+    if track:
+        side = RIGHT if forward else LEFT
+        n[side, i] += 1 if forward else -1
+        path[i, n[side, i], 0] = cx
+        path[i, n[side, i], 1] = cy
+    ce = sub[5, i]  # the leaf's energy, left there by the round
+    dh, accept_term, sub_log_w, take = weighed
+    if not (dh <= f[LIMIT, i]) or not proposal_ok(cx, cy, ce, bound):
+        n[DIVERGENT, i] = 1
+        return True
+    f[ACC, i] += accept_term
+    f[SUB_LOG_W, i] = sub_log_w
+    if next_uniform(streams, i) <= take:
+        sub[0, i] = cx
+        sub[1, i] = cy
+        sub[2, i] = ce
+        sub[3, i] = leaf_[CGX, i]
+        sub[4, i] = leaf_[CGY, i]
+    j = n[DEPTH, i] - 1
+    leaf = n[LEAF, i]
+    # open a block of 2ᵏ leaves at this leaf, then close the blocks it completes
+    # (masks, not %: an integer division per block cost more than the rest of the leaf)
+    for q in range(1, j + 1):
+        if leaf & ((1 << q) - 1) == 0:
+            checkpoints[i, q, 0] = cpx
+            checkpoints[i, q, 1] = cpy
+            checkpoints[i, q, 2] = f[SRHO_X, i]
+            checkpoints[i, q, 3] = f[SRHO_Y, i]
+    f[SRHO_X, i] += cpx
+    f[SRHO_Y, i] += cpy
+    stop = False
+    for q in range(1, j + 1):
+        if (leaf + 1) & ((1 << q) - 1) == 0 and turned(
+                f[SRHO_X, i] - checkpoints[i, q, 2], f[SRHO_Y, i] - checkpoints[i, q, 3],
+                checkpoints[i, q, 0], checkpoints[i, q, 1], cpx, cpy):
+            stop = True
+    if stop:
+        return True
+    n[LEAF, i] = leaf + 1
+    if leaf + 1 < (1 << j):
+        return False
+    # the subtree is complete: it becomes the tree's new end, its candidate may replace the tree's
+    base = RX if forward else LX
+    for q in range(6):
+        ends[base + q, i] = leaf_[q, i]
+    if next_uniform(streams, i) <= math.exp(f[SUB_LOG_W, i] - f[LOG_W, i]):
+        for q in range(5):
+            cand[q, i] = sub[q, i]
+    f[LOG_W, i] = log_add(f[LOG_W, i], f[SUB_LOG_W, i])
+    f[RHO_X, i] += f[SRHO_X, i]
+    f[RHO_Y, i] += f[SRHO_Y, i]
+    if turned(f[RHO_X, i], f[RHO_Y, i], ends[LPX, i], ends[LPY, i], ends[RPX, i],
+              ends[RPY, i]) or n[DEPTH, i] >= max_depth:
+        return True
+    _begin_subtree(i, streams, state, ends, leaf_, sub, f, n)
+    return False
+
+
 @njit(cache=True, nogil=True, parallel=True, **JIT)
 def nuts_kernel(batch, params, chains, adaptation, temperatures, settings, records):
     x, y, e, gx, gy, live, streams, accept_count, divergent_count = chains
     log_eps, log_eps_bar, h_bar, stat_sum, depth_sum, leapfrogs = adaptation
     mu, target, n_adapt, first_step, max_depth, thin, bound = settings
     positions, energies, accepted, last_path = records
-    n = x.shape[0]
+    n_chains = x.shape[0]
     n_steps = temperatures.shape[0]
     n_path = last_path.shape[1]
-    for tile in prange(n_tiles(n)):
-        lo, hi = tile_range(tile, n)
-        tx = load(x, lo, hi)
-        ty = load(y, lo, hi)
-        te = load(e, lo, hi)
-        tgx = load(gx, lo, hi)
-        tgy = load(gy, lo, hi)
-        tlive = load(live, lo, hi)
+    rows = (2 << max_depth) + 1
+    centre = rows // 2
+    for tile in prange(n_tiles(n_chains)):
+        lo, hi = tile_range(tile, n_chains)
+        m = hi - lo
         tstream = load(streams, lo, hi)
-        point = (np.empty(1), np.empty(1), np.empty(1), np.empty(1), np.empty(1))
-        checkpoints = np.empty((max_depth + 1, 4))
-        path = np.empty(((2 << max_depth) + 1, 2))
-        record(0, lo, tx, ty, te, tlive, positions, energies)
-        for k in range(n_steps):
-            temperature = temperatures[k]
-            m = first_step + k + 1
-            adapting = m <= n_adapt
-            recorded = is_recorded(k, thin)
-            r = (k + 1) // thin
-            for i in range(hi - lo):
-                c = lo + i
-                if not tlive[i]:
-                    if recorded:
+        state = np.empty((5, m))
+        state[0] = x[lo:hi]
+        state[1] = y[lo:hi]
+        state[2] = e[lo:hi]
+        state[3] = gx[lo:hi]
+        state[4] = gy[lo:hi]
+        ends = np.empty((12, m))
+        leaf_ = np.empty((6, m))
+        sub = np.empty((6, m))  # the subtree's candidate; row 5: the leaf's energy
+        cand = np.empty((5, m))
+        f = np.zeros((12, m))
+        n = np.zeros((7, m), dtype=np.int64)
+        checkpoints = np.empty((m, max_depth + 1, 4))
+        path = np.empty((max(0, min(hi, n_path) - lo), rows, 2))
+        bx = np.empty(m)
+        by = np.empty(m)
+        be = np.empty(m)
+        bgx = np.empty(m)
+        bgy = np.empty(m)
+        active = np.empty(m, dtype=np.int64)
+        w_dh = np.empty(m)
+        w_accept = np.empty(m)
+        w_sub = np.empty(m)
+        w_take = np.empty(m)
+        n_active = 0
+        for i in range(m):
+            c = lo + i
+            alive = live[c]
+            positions[0, c, 0] = state[0, i] if alive else math.nan
+            positions[0, c, 1] = state[1, i] if alive else math.nan
+            energies[0, c] = state[2, i] if alive else math.nan
+            if not alive:
+                for k in range(n_steps):
+                    if is_recorded(k, thin):
+                        r = (k + 1) // thin
                         accepted[r - 1, c] = False
-                    continue
-                eps = math.exp(log_eps[c] if adapting else log_eps_bar[c])
+                        positions[r, c, 0] = math.nan
+                        positions[r, c, 1] = math.nan
+                        energies[r, c] = math.nan
+            elif n_steps > 0:
+                _begin_transition(i, c, tstream, state, ends, leaf_, sub, cand, f, n,
+                                  temperatures, log_eps, log_eps_bar, first_step, n_adapt, path,
+                                  centre)
+                active[n_active] = i
+                n_active += 1
+        while n_active > 0:
+            for a in range(n_active):  # the leaves' first half kick and drift
+                i = active[a]
+                step = f[STEP, i]
+                leaf_[CPX, i] -= 0.5 * step * leaf_[CGX, i]
+                leaf_[CPY, i] -= 0.5 * step * leaf_[CGY, i]
+                leaf_[CX, i] += step * leaf_[CPX, i]
+                leaf_[CY, i] += step * leaf_[CPY, i]
+                bx[a] = leaf_[CX, i]
+                by[a] = leaf_[CY, i]
+            evaluate_tile(batch, params, bx[:n_active], by[:n_active], 1, be[:n_active],
+                          bgx[:n_active], bgy[:n_active])
+            for a in range(n_active):  # the second half kick and the leaves' weights, branch-free
+                i = active[a]
+                step = f[STEP, i]
+                leaf_[CGX, i] = bgx[a]
+                leaf_[CGY, i] = bgy[a]
+                px = leaf_[CPX, i] - 0.5 * step * bgx[a]
+                py = leaf_[CPY, i] - 0.5 * step * bgy[a]
+                leaf_[CPX, i] = px
+                leaf_[CPY, i] = py
+                sub[5, i] = be[a]
+                dh = be[a] + 0.5 * (px * px + py * py) - f[H0, i]
+                log_leaf = -dh * f[INV_T, i]
+                # log(e^{W} + e^{leaf}) as max + log(1 + e^{−|difference|}), W = −∞ included
+                old = f[SUB_LOG_W, i]
+                top = max(old, log_leaf)
+                new = top + fast_log(1.0 + fast_exp(min(old, log_leaf) - top))
+                w_dh[a] = dh
+                w_accept[a] = 1.0 if log_leaf >= 0.0 else fast_exp(log_leaf)
+                w_sub[a] = new
+                w_take[a] = fast_exp(log_leaf - new)
+            kept = 0
+            for a in range(n_active):
+                i = active[a]
+                c = lo + i
+                k = n[K, i]
                 track = k == n_steps - 1 and c < n_path
-                new, stat, n_leap, depth, divergent, left, right = nuts_transition(
-                    batch, params, point, tstream, i, (tx[i], ty[i], te[i], tgx[i], tgy[i]),
-                    eps, temperature, max_depth, bound, checkpoints, path, track)
-                moved = new[0] != tx[i] or new[1] != ty[i]
-                tx[i], ty[i], te[i], tgx[i], tgy[i] = new
+                if not _after_leaf(i, tstream, state, ends, leaf_, sub, cand, f, n, checkpoints,
+                                   max_depth, bound, path, track,
+                                   (w_dh[a], w_accept[a], w_sub[a], w_take[a])):
+                    active[kept] = i
+                    kept += 1
+                    continue
+                # the tree has ended: its candidate is the chain's new state
+                moved = cand[0, i] != state[0, i] or cand[1, i] != state[1, i]
+                for q in range(5):
+                    state[q, i] = cand[q, i]
+                n_leap = n[N_LEAP, i]
+                stat = f[ACC, i] / n_leap
                 leapfrogs[c] += n_leap
                 stat_sum[c] += stat
-                depth_sum[c] += depth
-                if divergent:
+                depth_sum[c] += n[DEPTH, i]
+                if n[DIVERGENT, i]:
                     divergent_count[c] += 1
                 if moved:
                     accept_count[c] += 1
-                if recorded:
+                m_step = first_step + k + 1
+                if m_step <= n_adapt:
+                    dual_averaging(m_step, stat, target, mu, log_eps, log_eps_bar, h_bar, c)
+                if is_recorded(k, thin):
+                    r = (k + 1) // thin
                     accepted[r - 1, c] = moved
-                if adapting:
-                    dual_averaging(m, stat, target, mu, log_eps, log_eps_bar, h_bar, c)
+                    positions[r, c, 0] = state[0, i]
+                    positions[r, c, 1] = state[1, i]
+                    energies[r, c] = state[2, i]
                 if track:
+                    left, right = n[LEFT, i], n[RIGHT, i]
                     for row in range(right - left + 1):
-                        last_path[row, c, 0] = path[left + row, 0]
-                        last_path[row, c, 1] = path[left + row, 1]
-                    last_path[last_path.shape[0] - 1, c, 0] = tx[i]
-                    last_path[last_path.shape[0] - 1, c, 1] = ty[i]
-            if recorded:
-                record(r, lo, tx, ty, te, tlive, positions, energies)
-        x[lo:hi] = tx
-        y[lo:hi] = ty
-        e[lo:hi] = te
-        gx[lo:hi] = tgx
-        gy[lo:hi] = tgy
+                        last_path[row, c, 0] = path[i, left + row, 0]
+                        last_path[row, c, 1] = path[i, left + row, 1]
+                    last_path[last_path.shape[0] - 1, c, 0] = state[0, i]
+                    last_path[last_path.shape[0] - 1, c, 1] = state[1, i]
+                n[K, i] = k + 1
+                if k + 1 < n_steps:
+                    _begin_transition(i, c, tstream, state, ends, leaf_, sub, cand, f, n,
+                                      temperatures, log_eps, log_eps_bar, first_step, n_adapt,
+                                      path, centre)
+                    active[kept] = i
+                    kept += 1
+            n_active = kept
+        x[lo:hi] = state[0]
+        y[lo:hi] = state[1]
+        e[lo:hi] = state[2]
+        gx[lo:hi] = state[3]
+        gy[lo:hi] = state[4]
         streams[lo:hi] = tstream
