@@ -22,7 +22,13 @@ steps each chain's ε follows
 
 β = 0.05: our simplified version of that tuner's first stage (the leapfrog's energy error
 grows as ε³, its variance as ε⁶, so c̄ is a property of the landscape and ε follows from it
-without feedback). One gradient evaluation per step.
+without feedback). Its second stage, with ``tune_length``: over the second half of the warm-up
+each chain sums its positions and their squares, and at the warm-up's last step sets its own
+
+    L = √(Var[x] + Var[y])                 (BlackJAX: L = √(Σᵢ Var[xᵢ]))
+
+so the velocity decorrelates over the size of the region the chain explores. One gradient
+evaluation per step.
 """
 
 import math
@@ -71,11 +77,40 @@ def esh_velocity_update(ux, uy, gx, gy, delta, inv_t, kinetic, i):
         kinetic[i] += d - math.log(2.0) + fast_log(1.0 + ue + (1.0 - ue) * zeta * zeta)
 
 
+@njit(inline="always", **JIT)
+def _measure_spread(lo, x, y, live, moments):
+    """Add the live chains' positions to their sums: count, Σx, Σy, Σx², Σy² (rows)."""
+    for i in range(x.shape[0]):
+        if live[i]:
+            c = lo + i
+            moments[0, c] += 1.0
+            moments[1, c] += x[i]
+            moments[2, c] += y[i]
+            moments[3, c] += x[i] * x[i]
+            moments[4, c] += y[i] * y[i]
+
+
+@njit(inline="always", **JIT)
+def _set_lengths(lo, m, moments, length):
+    """L = √(Var x + Var y) of each chain's summed positions (kept where it has < 2 or no
+    spread)."""
+    for i in range(m):
+        c = lo + i
+        count = moments[0, c]
+        if count < 2.0:
+            continue
+        mx = moments[1, c] / count
+        my = moments[2, c] / count
+        var = moments[3, c] / count - mx * mx + moments[4, c] / count - my * my
+        if var > 0.0 and var < math.inf:
+            length[i] = math.sqrt(var)
+
+
 @njit(cache=True, nogil=True, parallel=True, **JIT)
 def mclmc_kernel(batch, params, chains, tuning, temperatures, settings, records):
     x, y, ux, uy, e, gx, gy, live, diverged_at, streams = chains
-    step, error_var, error_sum, error_sq = tuning
-    length, target, n_adapt, first_step, thin, bound = settings
+    step, error_var, error_sum, error_sq, lengths, moments = tuning
+    target, n_adapt, first_step, thin, bound, tune_length = settings
     positions, energies = records
     n = x.shape[0]
     n_steps = temperatures.shape[0]
@@ -93,6 +128,7 @@ def mclmc_kernel(batch, params, chains, tuning, temperatures, settings, records)
         pgx = padded(gx, lo, hi, 0.0)
         pgy = padded(gy, lo, hi, 0.0)
         eps = padded(step, lo, hi, 1.0)
+        length = padded(lengths, lo, hi, 1.0)
         tx, ty, te, tgx, tgy = px[:m], py[:m], pe[:m], pgx[:m], pgy[:m]
         tlive = load(live, lo, hi)
         tstream = load(streams, lo, hi)
@@ -119,7 +155,7 @@ def mclmc_kernel(batch, params, chains, tuning, temperatures, settings, records)
             evaluate_tile(batch, params, tx, ty, 1, te, tgx, tgy)
             for i in range(TILE):
                 esh_velocity_update(tux, tuy, pgx, pgy, 0.5 * eps[i], inv_t, kinetic, i)
-                c1 = fast_exp(-eps[i] / length)
+                c1 = fast_exp(-eps[i] / length[i])
                 c2 = math.sqrt(1.0 - c1 * c1) * math.sqrt(0.5)
                 rx = c1 * tux[i] + c2 * n1[i]
                 ry = c1 * tuy[i] + c2 * n2[i]
@@ -146,6 +182,10 @@ def mclmc_kernel(batch, params, chains, tuning, temperatures, settings, records)
                     error_var[lo + i] = c
                     wanted = fast_exp(fast_log(target / max(c, 1e-300)) / 6.0)
                     eps[i] = min(2.0 * eps[i], max(0.5 * eps[i], wanted))
+            if tune_length and n_adapt // 2 <= first_step + k < n_adapt:
+                _measure_spread(lo, tx, ty, tlive, moments)
+                if first_step + k == n_adapt - 1:
+                    _set_lengths(lo, m, moments, length)
             if is_recorded(k, thin):
                 record((k + 1) // thin, lo, tx, ty, te, tlive, positions, energies)
         x[lo:hi] = tx
@@ -159,3 +199,4 @@ def mclmc_kernel(batch, params, chains, tuning, temperatures, settings, records)
         streams[lo:hi] = tstream
         for i in range(m):
             step[lo + i] = eps[i]
+            lengths[lo + i] = length[i]

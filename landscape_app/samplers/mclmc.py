@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import param
 
 from ..kernels.mclmc import mclmc_kernel
 from ..kernels.rng import start_generator
@@ -24,8 +25,10 @@ class MCLMC(Sampler):
     c₁ = e^(−ε/L): the direction decorrelates over a path length L (``momentum_length``). No
     accept/reject (unadjusted, bias O(ε²)); its stationary density is exp(−E/T). During the
     first ``adapt_steps`` steps each chain tunes ε so that the energy error's variance per
-    dimension is ``energy_error`` (BlackJAX's 5·10⁻⁴). One gradient evaluation per step.
-    ``energy_error_variance(run)`` gives the measured Var[error]/d.
+    dimension is ``energy_error`` (BlackJAX's 5·10⁻⁴), and with ``tune_length`` sets its own
+    L = √(Var x + Var y) from its positions over the warm-up's second half (BlackJAX's second
+    stage). One gradient evaluation per step. ``energy_error_variance(run)`` gives the measured
+    Var[error]/d, ``momentum_lengths(run)`` each chain's L.
     """
 
     step_size = FiniteNumber(0.1, bounds=(0.0, None), inclusive_bounds=(False, True),
@@ -40,6 +43,9 @@ class MCLMC(Sampler):
                                        "c₁ = e^(−ε/L)).")
     adapt_steps = Count(500, bounds=(0, 10_000_000), softbounds=(0, 5000),
                         doc="Warm-up steps that tune ε to the energy-error target (0: fixed ε).")
+    tune_length = param.Boolean(True, doc="At the end of the warm-up each chain sets L = "
+                                "√(Var x + Var y) of its positions over the warm-up's second "
+                                "half (off: L stays the decoherence length set).")
     energy_error = FiniteNumber(ENERGY_ERROR_TARGET, bounds=(0.0, 1.0),
                                 inclusive_bounds=(False, True), softbounds=(1e-5, 0.1),
                                 doc="Target Var[energy error]/d of the ε tuning.")
@@ -52,6 +58,7 @@ class MCLMC(Sampler):
             "ux": np.cos(angles), "uy": np.sin(angles),
             "step": np.full(n, float(self.step_size)),
             "error_constant": np.zeros(n), "error_sum": np.zeros(n), "error_sq": np.zeros(n),
+            "length": np.full(n, float(self.momentum_length)), "moments": np.zeros((5, n)),
         })
 
     def _advance(self, state, temperatures, thin, out, diverged):
@@ -61,20 +68,31 @@ class MCLMC(Sampler):
         extra = state.extra
         for key in ("error_sum", "error_sq"):
             extra[key][:] = 0.0
+        tune = bool(self.tune_length) and int(self.adapt_steps) > 0
+        if not tune or int(state.step) < int(self.adapt_steps):
+            # the L set holds until the tuning replaces it (a changed widget applies at once)
+            extra["length"][:] = float(self.momentum_length)
+        if int(state.step) < int(self.adapt_steps) // 2:
+            extra["moments"][:] = 0.0
         mclmc_kernel(
             self.landscape.batch_function, self.landscape.kernel_params(),
             (state.x, state.y, extra["ux"], extra["uy"], state.energy, state.grad_x,
              state.grad_y, state.live, diverged, state.streams),
-            (extra["step"], extra["error_constant"], extra["error_sum"], extra["error_sq"]),
+            (extra["step"], extra["error_constant"], extra["error_sum"], extra["error_sq"],
+             extra["length"], extra["moments"]),
             np.ascontiguousarray(temperatures),
-            (float(self.momentum_length), float(self.energy_error), int(self.adapt_steps),
-             int(state.step), int(thin), float(self.divergence_bound)),
+            (float(self.energy_error), int(self.adapt_steps), int(state.step), int(thin),
+             float(self.divergence_bound), tune),
             (out["positions"], out["energies"]),
         )
 
     def step_sizes(self, run) -> np.ndarray:
         """Each chain's ε now (tuned during the warm-up)."""
         return getattr(run, "final_state", run).extra["step"].copy()
+
+    def momentum_lengths(self, run) -> np.ndarray:
+        """Each chain's decoherence length L now (tuned at the end of the warm-up)."""
+        return getattr(run, "final_state", run).extra["length"].copy()
 
     def energy_error_variance(self, run) -> float:
         """Var[energy error]/d over the live chains' steps of ``run`` (d = 2)."""
