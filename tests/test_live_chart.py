@@ -163,3 +163,40 @@ def test_each_marginal_holds_its_own_peak():
                 assert max(tops) < figure.y_range.end <= 1.2 * max(tops)
     finally:
         pn.state.curdoc = None
+
+
+def test_the_saddles_page_writes_its_frames_while_playing():
+    """A live frame of /saddles writes its learning curves, raster, stimulus and paths into
+    their data sources (HoloViews' update of the four took ~90 ms a frame), the raster's
+    title ("a class k stimulus: g wins") included; a frame that is not live takes the full
+    update."""
+    from landscape_app.views.saddles.page import Saddles
+
+    doc = Document()
+    pn.state.curdoc = doc
+    try:
+        view = Saddles()
+        root = pn.panel(view).get_root(doc)
+        full = []
+        for pipe in [chart.pipe for chart in view.charts.values()] + [
+                view.pipes["stimulus"], view.pipes["paths"]]:
+            pipe.add_subscriber(lambda **kw: full.append(1))
+        view.playback.playing = True
+        for _ in range(4):
+            view.advance(view.playback.speed)()
+        spikes = view.session.stimulus_spikes()
+        assert not full, "a live frame took HoloViews' update"
+        shown = {t.text for t in root.select({"type": bm.Title})}
+        assert f"a class {spikes['label']} stimulus: {spikes['guess']} wins" in shown
+        curves = view.session.learning_curves()
+        drawn = [np.asarray(r.data_source.data["accuracy"]) for r in
+                 root.select({"type": bm.GlyphRenderer})
+                 if isinstance(r.glyph, bm.Line) and "presentations" in r.data_source.data]
+        assert any(d.shape == curves["none"][:, 2].shape and np.allclose(
+            d, curves["none"][:, 2]) for d in drawn)
+        view.playback.playing = False
+        view.advance(view.playback.speed)()
+        assert len(full) == 4
+        view.stop()
+    finally:
+        pn.state.curdoc = None

@@ -85,12 +85,19 @@ class LiveChart:
                                        for key in drawn],
                                       {axis: _limits(element, f"{axis}lim") for axis in "xy"})
                 writes.append((figure, ranges))
+                title = element.opts.get("plot").kwargs.get("title")
+                if isinstance(title, str) and figure is not None \
+                        and getattr(figure, "title", None) is not None \
+                        and figure.title.text != title:
+                    writes.append((figure.title, {"text": title}))
         except Exception:  # HoloViews' internals differ from what this expects: full update
             return False
         for target, values in writes:
             if target is None:
                 continue
-            if hasattr(target, "data"):
+            if "text" in values:  # a title that changed with the frame
+                target.text = values["text"]
+            elif hasattr(target, "data"):
                 target.data = values
             else:
                 for axis, (low, high) in values.items():

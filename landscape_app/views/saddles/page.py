@@ -10,6 +10,7 @@ import panel as pn
 from ...page_models.saddles.session import SETTINGS, SaddleSession
 from ...synaptic_sampling import wta_theory as theory
 from ...synaptic_sampling.wta import NOISE_MODES
+from ..common.live_chart import LiveChart, LiveLayers
 from ..common.playback import drawn_by_the_document_owner, frozen_document
 from ..common.played_page import PlayedPage
 from ..common.widgets import plot_pane, text_pane
@@ -58,13 +59,16 @@ class Saddles(PlayedPage):
     def __init__(self, sync_url=False, **settings):
         super().__init__(SaddleSession(**settings), "Speed (presentations per frame)", 200)
         self.pipes = {name: hv.streams.Pipe(data=None) for name in
-                      ("curves", "clusters", "stimulus", "raster", "spectrum", "plane",
-                       "paths", "escape")}
-        # what changes each frame is drawn over what changes only with the settings
-        self.curves = hv.DynamicMap(self._curves, streams=[self.pipes["curves"]])
+                      ("clusters", "stimulus", "spectrum", "plane", "paths", "escape")}
+        # what changes each frame is written into its data sources while the page plays
+        # (HoloViews' updates took ~90 ms a frame): the curves and the raster, and the layers
+        # drawn over what changes only with the settings (the stimulus, the paths)
+        self.charts = {"curves": LiveChart(self._curves), "raster": LiveChart(self._raster)}
+        self.live_layers = LiveLayers()
+        self.curves = self.charts["curves"].dmap
         self.clusters = (hv.DynamicMap(self._clusters, streams=[self.pipes["clusters"]])
                          * hv.DynamicMap(self._stimulus, streams=[self.pipes["stimulus"]]))
-        self.raster = hv.DynamicMap(self._raster, streams=[self.pipes["raster"]])
+        self.raster = self.charts["raster"].dmap
         self.spectrum = hv.DynamicMap(self._spectrum, streams=[self.pipes["spectrum"]])
         self.plane = (hv.DynamicMap(self._plane, streams=[self.pipes["plane"]])
                       * hv.DynamicMap(self._paths, streams=[self.pipes["paths"]]))
@@ -128,6 +132,7 @@ class Saddles(PlayedPage):
         current = data["point"] if data else self.session.task.test_points[0]
         return hv.Points(project(np.asarray([current]), self.turn.value),
                          ["across", "up"]).opts(
+            hooks=[self.live_layers.hook("stimulus")],
             marker="star", size=self._px(18), color="#ffd700", line_color="black",
             xaxis=None, yaxis=None, title=CLUSTERS_TITLE, width=self._px(330),
             height=self._px(300))
@@ -193,11 +198,14 @@ class Saddles(PlayedPage):
 
     def _paths(self, data):
         paths = data if data else {m: np.zeros((0, 2)) for m in NOISE_MODES}
+        return hv.Overlay(list(self._path_curves(paths).values()))
+
+    def _path_curves(self, paths) -> dict:
         # no labels: a legend would cover the plane (the colours are the learning curves')
-        return hv.Overlay([hv.Curve(path, "a (v₁)", "b (v₂)").opts(
-            color=COLORS[mode], line_width=2, title=self._plane_title,
-            width=self._px(PLANE_WIDTH), height=self._px(300))
-            for mode, path in paths.items()])
+        return {mode: hv.Curve(path, "a (v₁)", "b (v₂)").opts(
+            hooks=[self.live_layers.hook(mode)], color=COLORS[mode], line_width=2,
+            title=self._plane_title, width=self._px(PLANE_WIDTH), height=self._px(300))
+            for mode, path in paths.items()}
 
     def _escape(self, data):
         radius = data["radius"] if data else 0.1
@@ -223,14 +231,17 @@ class Saddles(PlayedPage):
     @drawn_by_the_document_owner
     def redraw(self, full=False):
         session = self.session
-        with frozen_document(), pn.io.hold():
-            self.pipes["curves"].send(session.learning_curves())
+        live = not full and self.playback.playing
+        with frozen_document(enabled=not live), pn.io.hold():
+            self.charts["curves"].send(session.learning_curves(), live=live)
             spikes = session.stimulus_spikes()
             self._stimulus_drawn = spikes
-            self.pipes["raster"].send(spikes)
-            self.pipes["stimulus"].send(spikes)
+            self.charts["raster"].send(spikes, live=live)
+            if not (live and self.live_layers.write({"stimulus": self._stimulus(spikes)})):
+                self.pipes["stimulus"].send(spikes)
             plane = session.plane()
-            if full or plane["values"] is not self._plane_drawn:
+            replot = full or plane["values"] is not self._plane_drawn
+            if replot:
                 self._plane_drawn = plane["values"]  # (made again when the paths outgrow it)
                 self.pipes["plane"].send(plane)
             if full:
@@ -239,7 +250,9 @@ class Saddles(PlayedPage):
                 self.pipes["spectrum"].send({"eigenvalues": spectrum.eigenvalues,
                                              "negative": spectrum.n_negative,
                                              "gradient": spectrum.gradient_norm})
-            self.pipes["paths"].send(plane["paths"])
+            if replot or not (live and self.live_layers.write(
+                    self._path_curves(plane["paths"]))):
+                self.pipes["paths"].send(plane["paths"])
             self.playback.step = session.presented
             self.summary.value = self._summary_html()
 
