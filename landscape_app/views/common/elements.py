@@ -146,7 +146,7 @@ def legend_html() -> str:
     items += [f'<span style="color:{TRAJECTORY_COLOR};font-weight:bold">━</span> recent path',
               '<span style="color:#2ca02c">●</span> accepted',
               '<span style="color:#d62728">✕</span> rejected',
-              '<span style="color:#ff7f0e">┅</span> leapfrog']
+              '<span style="color:#ff7f0e">┅</span> leapfrog / NUTS tree']
     return '<div class="plot-legend" style="font-size:0.85em">' + " &nbsp; ".join(items) \
         + "</div>"
 

@@ -37,7 +37,7 @@ class LandscapePlot(param.Parameterized):
     show_gradient_field = param.Boolean(False, doc="Draw the direction of −∇E.")
     show_proposals = param.Boolean(True, label="Show proposals",
                                    doc="Latest proposals (green accepted, red rejected) and "
-                                       "HMC leapfrog paths.")
+                                       "HMC leapfrog paths, NUTS trees.")
     resolution = param.Integer(400, bounds=(20, 2000), precedence=-1,
                                doc="Grid cells per side of the energy image (contour lines "
                                    "are drawn at this resolution).")
