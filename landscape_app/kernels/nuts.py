@@ -242,16 +242,12 @@ def nuts_kernel(batch, params, chains, adaptation, temperatures, settings, recor
         n = np.zeros((7, m), dtype=np.int64)
         checkpoints = np.empty((m, max_depth + 1, 4))
         path = np.empty((max(0, min(hi, n_path) - lo), rows, 2))
-        bx = np.empty(m)
-        by = np.empty(m)
-        be = np.empty(m)
-        bgx = np.empty(m)
-        bgy = np.empty(m)
+        # the round's batch (x, y, E, ∂ₓE, ∂ᵧE: contiguous rows) and its leaves' weights
+        points = np.empty((5, m))
+        bx, by, be, bgx, bgy = points[0], points[1], points[2], points[3], points[4]
+        weights = np.empty((4, m))
+        w_dh, w_accept, w_sub, w_take = weights[0], weights[1], weights[2], weights[3]
         active = np.empty(m, dtype=np.int64)
-        w_dh = np.empty(m)
-        w_accept = np.empty(m)
-        w_sub = np.empty(m)
-        w_take = np.empty(m)
         n_active = 0
         for i in range(m):
             c = lo + i
