@@ -40,6 +40,29 @@ def test_explorer_accepts_sampler_settings():
     assert explorer.experiment.n_chains == 12
 
 
+def test_the_explorer_shows_nuts_and_mclmc_tuning():
+    """NUTS's rows (the dual-averaged ε, α, depth, leapfrog steps) and MCLMC's (ε and L, "tuned"
+    once its warm-up has set L from each chain's spread: then L differs from the one set)."""
+    explorer = Explorer(landscape="double_well", sampler="NUTS", n_chains=20)
+    render(explorer)
+    explorer.advance(30)()
+    shown = explorer.diagnostics.numbers.value
+    for row in ("Step size ε (dual averaging)", "Mean tree depth", "Leapfrog steps a step"):
+        assert row in shown
+    explorer.stop()
+    explorer = Explorer(landscape="double_well", sampler="MCLMC", n_chains=20, adapt_steps=100,
+                        momentum_length=5.0)
+    render(explorer)
+    explorer.advance(50)()
+    assert "Decoherence length L</td><td style='text-align:right'><b>5</b>" in \
+        explorer.diagnostics.numbers.value
+    explorer.advance(60)()
+    mc = explorer.experiment.summary(with_ess=False)["microcanonical"]
+    assert mc["tuned"] and mc["length"] != 5.0
+    assert "Decoherence length L (tuned, mean)" in explorer.diagnostics.numbers.value
+    explorer.stop()
+
+
 def test_a_click_sets_the_start_and_random_starts_restore():
     explorer = Explorer(landscape="double_well", sampler="MALA")
     render(explorer)

@@ -350,6 +350,12 @@ class Experiment(ExplorerSettings):
             out["swap_rates"] = self.sampler.swap_rates(self._state)
         if hasattr(self.sampler, "tree_statistics") and self._state is not None:
             out["tree"] = self.sampler.tree_statistics(self._state)
+        if hasattr(self.sampler, "momentum_lengths") and self._state is not None:
+            out["microcanonical"] = {
+                "step_size": float(np.mean(self.sampler.step_sizes(self._state))),
+                "length": float(np.mean(self.sampler.momentum_lengths(self._state))),
+                "tuned": bool(self.sampler.tune_length) and self._state.step
+                >= int(self.sampler.adapt_steps) > 0}
         grid = self.exact()
         n = len(self.recent_samples())
         if with_ess:

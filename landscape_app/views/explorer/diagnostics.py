@@ -62,6 +62,11 @@ class DiagnosticsPanel:
                      ("Mean acceptance statistic", format_number(tree["accept_stat"])),
                      ("Mean tree depth", format_number(tree["tree_depth"])),
                      ("Leapfrog steps a step", format_number(tree["leapfrogs_per_step"]))]
+        if "microcanonical" in s:
+            mc = s["microcanonical"]
+            rows += [("Step size ε (mean over chains)", format_number(mc["step_size"])),
+                     ("Decoherence length L" + (" (tuned, mean)" if mc["tuned"] else ""),
+                      format_number(mc["length"]))]
         body = "".join(f"<tr><td>{k}</td><td style='text-align:right'><b>{v}</b></td></tr>"
                        for k, v in rows)
         self.numbers.value = f"<table style='width:100%'>{body}</table>"
