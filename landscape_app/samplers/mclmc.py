@@ -38,7 +38,7 @@ class MCLMC(Sampler):
                                softbounds=(0.05, 50.0),
                                doc="Temperature T of the target exp(−E/T).")
     momentum_length = FiniteNumber(1.0, bounds=(0.0, None), inclusive_bounds=(False, True),
-                                   softbounds=(0.01, 50.0),
+                                   softbounds=(0.01, 50.0), label="Decoherence length L",
                                    doc="Decoherence length L of the velocity (partial refresh "
                                        "c₁ = e^(−ε/L)).")
     adapt_steps = Count(500, bounds=(0, 10_000_000), softbounds=(0, 5000),
