@@ -22,7 +22,8 @@ from .app import CHROMIUM, FLAGS, _free_port, _wait_http
 
 #: page → the tab holding the page's first Play (None: the first tab)
 PAGES = {"explorer": None, "compare": None, "hopfield": None, "dense-memory": "Beyond capacity",
-         "control": None, "synaptic-sampling": None, "saddles": None, "plasticity": None}
+         "control": None, "synaptic-sampling": None, "saddles": None, "plasticity": None,
+         "stiff": None}
 
 #: seconds a started server is left alone before the pages are timed: it builds a spare of
 #: every page meanwhile (``app/spares``), as it does while a lecturer opens the gallery
