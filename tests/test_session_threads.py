@@ -241,3 +241,47 @@ def test_a_thread_streaming_without_validation_leaves_a_page_built_meanwhile_val
     block.__exit__(None, None, None)
     assert isinstance(fig.title, Title), type(fig.title)
     assert bases.validation_on()
+
+
+def test_panel_s_busy_counter_is_updated_one_thread_at_a_time():
+    """Panel counts busy callbacks in ``state._busy_counter``, a read-only parameter it edits
+    inside ``edit_readonly(state)``, which turns every parameter of ``state`` writable and back.
+    A playing page's frame adds its event on the server's thread and removes it on a pool
+    thread; when two of those windows overlap, the first to close makes ``busy`` read-only
+    under the other: "Read-only parameter 'busy' cannot be modified" from a periodic callback
+    (seen in CI, tests/test_browser_sessions.py). With the updates serialised, a removal on
+    another thread waits while an addition is under way (here held inside it by a watcher of
+    the counter), then both complete and the counter is empty."""
+    from panel.io.state import state
+
+    from landscape_app.app.threads import serialise_panel_busy_counter
+
+    serialise_panel_busy_counter()
+    inside, release = threading.Event(), threading.Event()
+    holder = {}
+
+    def hold(event):
+        if threading.current_thread() is holder.get("thread"):
+            inside.set()
+            release.wait(10)
+
+    watcher = state.param.watch(hold, "_busy_counter")
+    removed = threading.Event()
+    try:
+        adder = threading.Thread(target=lambda: state._add_busy_event("test-held"))
+        holder["thread"] = adder
+        adder.start()
+        assert inside.wait(10)
+        remover = threading.Thread(
+            target=lambda: (state._remove_busy_event("test-other"), removed.set()))
+        remover.start()
+        assert not removed.wait(0.5), "a removal ran while an addition was under way"
+        release.set()
+        adder.join(10)
+        assert removed.wait(10)
+        remover.join(10)
+        state._remove_busy_event("test-held")
+    finally:
+        release.set()
+        state.param.unwatch(watcher)
+    assert not [e for e, _ in state._busy_counter if str(e).startswith("test-")]

@@ -22,7 +22,11 @@ from .errors import (
 )
 from .shell import PAGES, render
 from .spares import serve_spares
-from .threads import make_bokeh_validation_thread_local, use_session_executor
+from .threads import (
+    make_bokeh_validation_thread_local,
+    serialise_panel_busy_counter,
+    use_session_executor,
+)
 
 #: how long a session lives with no tab connected: the time a tab has to connect once its
 #: page has arrived, and how long a closed tab's session lingers. Bokeh counts it from the
@@ -154,6 +158,7 @@ def serve(port=5006, address=None, show=False, num_threads=None, allow_websocket
         prepare(num_procs)
     # pages are built on the builder thread while sessions stream frames on others
     make_bokeh_validation_thread_local()
+    serialise_panel_busy_counter()
     if num_threads:
         # Panel's pool would run two callbacks of one session at once (see ``threads``)
         use_session_executor(num_threads)

@@ -137,3 +137,34 @@ def make_bokeh_validation_thread_local() -> None:
     bases.validation_on = validation_on
     validation.validate.__init__ = __init__
     validation.validate.__exit__ = __exit__
+
+
+def serialise_panel_busy_counter() -> None:
+    """Make Panel's updates of its busy counter one thread at a time.
+
+    Panel counts running callbacks in ``state._busy_counter`` and sets ``state.busy`` from it,
+    both read-only parameters, each time inside ``edit_readonly(state)``: that turns every
+    parameter of ``state`` writable and, on leaving, back to what it found. A playing page's
+    frame adds its event on the server's thread and removes it on a pool thread; when two such
+    windows overlap, the first to leave makes ``busy`` read-only again under the other, which
+    then fails: "Read-only parameter 'busy' cannot be modified" from a periodic callback (seen
+    in CI). One re-entrant lock around the two entry points (the counter's watcher runs inside
+    them, on the same thread) closes the race; the lock is held for microseconds.
+    """
+    from panel.io.state import state
+
+    if getattr(state, "_busy_serialised", False):
+        return
+    lock = threading.RLock()
+
+    def serialised(method):
+        @functools.wraps(method)
+        def run(*args, **kwargs):
+            with lock:
+                return method(*args, **kwargs)
+        return run
+
+    # instance attributes: Panel calls them as ``self._…`` and finds these first
+    state._add_busy_event = serialised(state._add_busy_event)
+    state._cleanup_busy_counter = serialised(state._cleanup_busy_counter)
+    state._busy_serialised = True
